@@ -1,0 +1,93 @@
+//! Front-ends: each file is one subcommand. They hold no search logic: they
+//! open the [`Engine`], ask it, and render what it returns.
+
+pub mod ask;
+pub mod check;
+pub mod eval;
+pub mod json;
+pub mod render;
+pub mod repl;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use qabot::index::{self, BuildReport};
+use qabot::{Engine, Error};
+
+/// Where the corpus and the index are.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub corpus: PathBuf,
+    pub index: PathBuf,
+}
+
+/// Logs go to stderr; `RUST_LOG` sets the level (warnings by default).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+}
+
+/// Builds the index when it is missing, stale or unreadable, then opens it.
+pub fn open_engine(paths: &Paths) -> anyhow::Result<Engine> {
+    let started = Instant::now();
+    if let Some(report) = index::ensure_fresh(&paths.corpus, &paths.index)? {
+        say_built(&report, "index was missing or out of date");
+    }
+    match Engine::open(&paths.index) {
+        Ok(engine) => Ok(engine),
+        Err(Error::CorruptIndex(dir, why)) => {
+            eprintln!("qabot: index at {} is unreadable ({why}); rebuilding it", dir.display());
+            let corpus = qabot::load::load(&paths.corpus)?;
+            let report = index::build(&corpus, &paths.corpus.to_string_lossy(), &paths.index)?;
+            say_built(&report, "rebuilt");
+            Ok(Engine::open(&paths.index)?)
+        }
+        Err(e) => Err(e.into()),
+    }
+    .inspect(|_| tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "engine ready"))
+}
+
+fn say_built(report: &BuildReport, why: &str) {
+    eprintln!(
+        "qabot: indexed {} entries from {} files in {:.2} s ({why})",
+        report.entries,
+        report.files,
+        report.elapsed.as_secs_f64()
+    );
+}
+
+/// `qabot index`: always rebuilds.
+pub fn build_index(paths: &Paths) -> anyhow::Result<()> {
+    let corpus = qabot::load::load(&paths.corpus)?;
+    for problem in corpus.problems.iter().filter(|p| p.severity == qabot::Severity::Warning) {
+        eprintln!("warning: {}:{}: {}", problem.file, problem.line, problem.message);
+    }
+    let report = index::build(&corpus, &paths.corpus.to_string_lossy(), &paths.index)
+        .with_context(|| format!("building the index in {}", paths.index.display()))?;
+    say_built(&report, "qabot index");
+    Ok(())
+}
+
+/// Prints the error chain; a closed stdout (`qabot ... | head`) is not an error.
+pub fn exit_code(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("qabot: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().filter_map(|c| c.downcast_ref::<std::io::Error>()).any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Whether to colour output: only for a terminal, and never with `NO_COLOR`.
+pub fn use_colour() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}

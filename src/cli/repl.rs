@@ -1,0 +1,212 @@
+//! `qabot repl`: questions from a person at a terminal (line editing,
+//! history, colour), or one per line from a pipe (no prompt, no colour, one
+//! answer per line; with `--json` one JSON object per line).
+
+use std::io::{self, BufRead, Write};
+
+use qabot::{Answer, Engine, Hit};
+use rustyline::error::ReadlineError;
+
+use super::{Paths, json, open_engine, render};
+
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    /// Answer with one JSON object per input line (see README).
+    #[arg(long)]
+    json: bool,
+}
+
+/// A line longer than this is cut; the rest of it is read and dropped.
+const MAX_LINE_BYTES: usize = 64 * 1024;
+
+const HELP: &str = "\
+Type a question and press Enter. Commands:
+  N          show related topic (or suggestion) number N of the last answer
+  :show ID   show the entry with that id
+  :list      list all entries by category
+  :random    show a random entry
+  :help      this help
+  :quit      leave (or Ctrl-D)";
+
+pub fn run(paths: &Paths, options: &Options) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let engine = open_engine(paths)?;
+    if options.json {
+        return json_loop(&engine, io::stdin().lock(), io::stdout().lock());
+    }
+    if io::stdin().is_terminal() {
+        interactive(&engine)
+    } else {
+        let style = render::Style { colour: false };
+        let mut session = Session::default();
+        let mut out = io::stdout().lock();
+        let mut input = io::stdin().lock();
+        while let Some(line) = read_line(&mut input)? {
+            if !session.handle(&engine, &line.text, &mut out, &style)? {
+                break;
+            }
+            out.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// One input line, lossily decoded, and what was wrong with it.
+pub struct InputLine {
+    pub text: String,
+    pub error: Option<&'static str>,
+}
+
+/// Reads one line of at most [`MAX_LINE_BYTES`]; `None` at end of input.
+pub fn read_line(input: &mut impl BufRead) -> io::Result<Option<InputLine>> {
+    let mut bytes = Vec::new();
+    let mut too_long = false;
+    let mut saw_any = false;
+    loop {
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            break;
+        }
+        saw_any = true;
+        let (chunk, done) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(at) => (&buffer[..at], at + 1),
+            None => (buffer, buffer.len()),
+        };
+        let room = MAX_LINE_BYTES.saturating_sub(bytes.len());
+        too_long |= chunk.len() > room;
+        bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let newline = done > chunk.len();
+        input.consume(done);
+        if newline {
+            break;
+        }
+    }
+    if !saw_any {
+        return Ok(None);
+    }
+    if bytes.last() == Some(&b'\r') {
+        bytes.pop();
+    }
+    let (text, error) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some("input is not valid UTF-8")),
+    };
+    let error = error.or(too_long.then_some("line too long: only its first 64 KiB were read"));
+    Ok(Some(InputLine { text, error }))
+}
+
+/// The JSON interface: exactly one output line per input line, flushed.
+pub fn json_loop(engine: &Engine, mut input: impl BufRead, mut out: impl Write) -> anyhow::Result<()> {
+    while let Some(line) = read_line(&mut input)? {
+        let text = line.text.trim_end_matches(['\r', '\n']);
+        let answer = engine.ask(text);
+        writeln!(out, "{}", json::line(text, &answer, line.error))?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+fn interactive(engine: &Engine) -> anyhow::Result<()> {
+    let mut editor = rustyline::DefaultEditor::new()?;
+    let history = std::env::var_os("HOME").map(|home| std::path::PathBuf::from(home).join(".qabot_history"));
+    if let Some(path) = &history {
+        let _ = editor.load_history(path);
+    }
+    let style = render::Style::detect();
+    let mut session = Session::default();
+    eprintln!("qabot: {} entries. Ask a question, or :help.", engine.len());
+    loop {
+        match editor.readline("qabot> ") {
+            Ok(line) => {
+                if !line.trim().is_empty() {
+                    let _ = editor.add_history_entry(line.as_str());
+                }
+                let mut out = io::stdout().lock();
+                if !session.handle(engine, &line, &mut out, &style)? {
+                    break;
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(path) = &history {
+        let _ = editor.save_history(path);
+    }
+    Ok(())
+}
+
+/// What the REPL remembers between lines: the topics a number refers to.
+#[derive(Default)]
+struct Session {
+    numbered: Vec<Hit>,
+}
+
+impl Session {
+    /// Handles one line; `false` means quit.
+    fn handle(&mut self, engine: &Engine, line: &str, out: &mut impl Write, style: &render::Style) -> io::Result<bool> {
+        let line = line.trim();
+        match line.split_once(' ').map_or((line, ""), |(c, rest)| (c, rest.trim())) {
+            (":quit" | ":q" | ":exit", _) => return Ok(false),
+            (":help" | ":h", _) => writeln!(out, "{HELP}")?,
+            (":list", _) => list(engine, out, style)?,
+            (":random", _) => {
+                let entries = engine.entries();
+                let pick = random_index(entries.len());
+                match pick.and_then(|i| engine.show(&entries[i].id)) {
+                    Some((hit, related)) => self.show(out, &hit, related, style)?,
+                    None => writeln!(out, "the corpus is empty")?,
+                }
+            }
+            (":show", id) => match engine.show(id) {
+                Some((hit, related)) => self.show(out, &hit, related, style)?,
+                None => writeln!(out, "no entry with id {id:?}; :list shows them all")?,
+            },
+            (command, _) if command.starts_with(':') => writeln!(out, "unknown command {command}; :help lists them")?,
+            _ => match line.parse::<usize>() {
+                Ok(n) if n >= 1 && n <= self.numbered.len() => {
+                    let id = self.numbered[n - 1].id.clone();
+                    if let Some((hit, related)) = engine.show(&id) {
+                        self.show(out, &hit, related, style)?;
+                    }
+                }
+                _ => {
+                    let answer = engine.ask(line);
+                    render::answer(out, &answer, style)?;
+                    self.remember(answer);
+                }
+            },
+        }
+        writeln!(out)?;
+        Ok(true)
+    }
+
+    fn show(&mut self, out: &mut impl Write, hit: &Hit, related: Vec<Hit>, style: &render::Style) -> io::Result<()> {
+        render::entry(out, hit, &related, style)?;
+        self.numbered = related;
+        Ok(())
+    }
+
+    fn remember(&mut self, answer: Answer) {
+        self.numbered = if answer.best.is_some() { answer.related } else { answer.suggestions };
+    }
+}
+
+fn list(engine: &Engine, out: &mut impl Write, style: &render::Style) -> io::Result<()> {
+    let mut category = None;
+    for hit in engine.entries() {
+        if category.as_ref() != Some(&hit.category) {
+            writeln!(out, "{}", style.bold(&hit.category))?;
+            category = Some(hit.category.clone());
+        }
+        writeln!(out, "  {:<24} {}", hit.id, hit.question)?;
+    }
+    Ok(())
+}
+
+/// A random index below `len`, seeded from the clock.
+fn random_index(len: usize) -> Option<usize> {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.subsec_nanos() as usize;
+    (len > 0).then(|| nanos.wrapping_mul(2_654_435_761) % len)
+}

@@ -1,0 +1,142 @@
+//! The glossary: groups of words that mean the same thing (TCP = 传输控制协议,
+//! handshake = 握手). A question that names one word of a group also searches
+//! for the others, so English questions find Chinese answers and back.
+//!
+//! It lives beside the Markdown as `corpus/glossary.toml`: a TOML file of
+//! tables (for people only) whose lines are `term = ["same", "meaning"]`.
+
+use std::collections::BTreeMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::text::normalize;
+
+/// The file name the glossary has inside the corpus directory.
+pub const FILE_NAME: &str = "glossary.toml";
+
+#[derive(Debug, Clone, Default)]
+pub struct Glossary {
+    /// Each group's words, normalized.
+    groups: Vec<Vec<String>>,
+    /// Every word of every group, for finding them in a question.
+    matcher: Option<AhoCorasick>,
+    /// Group of each pattern of `matcher`.
+    pattern_group: Vec<usize>,
+}
+
+/// A glossary word found in a question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub group: usize,
+    /// Byte range in the normalized question.
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Glossary {
+    /// Parses the TOML text. Errors name the line, as the toml crate does.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let tables: BTreeMap<String, BTreeMap<String, Vec<String>>> =
+            toml::from_str(text).map_err(|e| e.to_string())?;
+        let groups = tables
+            .into_values()
+            .flat_map(|table| table.into_iter())
+            .map(|(term, same)| {
+                let mut words: Vec<String> = std::iter::once(term).chain(same).map(|w| normalize(w.trim())).collect();
+                words.retain(|w| !w.is_empty());
+                words.dedup();
+                words
+            })
+            .filter(|words| words.len() > 1)
+            .collect();
+        Ok(Self::from_groups(groups))
+    }
+
+    pub fn from_groups(groups: Vec<Vec<String>>) -> Self {
+        let mut patterns = Vec::new();
+        let mut pattern_group = Vec::new();
+        for (group, words) in groups.iter().enumerate() {
+            for word in words {
+                patterns.push(word.clone());
+                pattern_group.push(group);
+            }
+        }
+        let matcher = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok();
+        Glossary { groups, matcher, pattern_group }
+    }
+
+    pub fn group(&self, group: usize) -> &[String] {
+        &self.groups[group]
+    }
+
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// Every word of every group.
+    pub fn words(&self) -> impl Iterator<Item = &String> {
+        self.groups.iter().flatten()
+    }
+
+    /// Glossary words in a normalized question, longest first where they
+    /// overlap. A Latin word must stand alone (`tcp` in `tcp/ip`, not in
+    /// `tcpdump`), so `io` is not found inside `ratio`.
+    pub fn mentions(&self, question: &str) -> Vec<Mention> {
+        let Some(matcher) = &self.matcher else { return Vec::new() };
+        matcher
+            .find_iter(question)
+            .filter(|m| stands_alone(question, m.start(), m.end()))
+            .map(|m| Mention { group: self.pattern_group[m.pattern().as_usize()], start: m.start(), end: m.end() })
+            .collect()
+    }
+}
+
+/// A match that starts or ends with a Latin letter or digit must not continue
+/// a Latin word on that side.
+fn stands_alone(text: &str, start: usize, end: usize) -> bool {
+    let word = &text[start..end];
+    let latin = |c: char| c.is_ascii_alphanumeric();
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let starts_latin = word.chars().next().is_some_and(latin);
+    let ends_latin = word.chars().next_back().is_some_and(latin);
+    !(starts_latin && before.is_some_and(latin)) && !(ends_latin && after.is_some_and(latin))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"
+[network]
+tcp = ["传输控制协议", "Transmission Control Protocol"]
+"load balancing" = ["负载均衡"]
+io = ["输入输出"]
+"#;
+
+    #[test]
+    fn finds_words_of_any_language_and_case() {
+        let glossary = Glossary::parse(SAMPLE).unwrap();
+        let found = glossary.mentions(&normalize("什么是Transmission Control Protocol和load balancing"));
+        let groups: Vec<&[String]> = found.iter().map(|m| glossary.group(m.group)).collect();
+        assert!(groups.iter().any(|g| g.contains(&"传输控制协议".to_string())));
+        assert!(groups.iter().any(|g| g.contains(&"负载均衡".to_string())));
+    }
+
+    #[test]
+    fn latin_words_must_stand_alone() {
+        let glossary = Glossary::parse(SAMPLE).unwrap();
+        assert!(glossary.mentions("ratio of tcpdump").is_empty());
+        assert_eq!(glossary.mentions("io多路复用").len(), 1);
+    }
+
+    #[test]
+    fn a_bad_file_says_where() {
+        let err = Glossary::parse("[x]\ntcp = 3\n").unwrap_err();
+        assert!(err.contains("line 2") || err.contains("2 |"), "{err}");
+    }
+}

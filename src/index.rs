@@ -1,0 +1,242 @@
+//! The tantivy index: schema, building it from a corpus, and swapping a new
+//! build in atomically so that a failed or interrupted build never leaves a
+//! broken index behind.
+//!
+//! Besides tantivy's own files the index directory holds `qabot.json` (what it
+//! was built from), `words.txt` (its segmentation dictionary, see `segment`)
+//! and a copy of the glossary, so that opening it needs nothing else.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
+use tantivy::{Index, TantivyDocument, doc};
+
+use crate::corpus::Entry;
+use crate::load::{self, Corpus};
+use crate::segment::{CharPairTokenizer, Segmenter, WordTokenizer, compact_dictionary};
+use crate::{Error, related};
+
+/// Bumped whenever the schema or the way text is indexed changes, so that an
+/// index built by an older qabot is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub(crate) const META_FILE: &str = "qabot.json";
+pub(crate) const DICT_FILE: &str = "words.txt";
+pub(crate) const GLOSSARY_COPY: &str = "glossary.toml";
+
+const WORDS: &str = "qabot_words";
+const PAIRS: &str = "qabot_pairs";
+
+/// What the index was built from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Meta {
+    pub schema_version: u32,
+    pub fingerprint: String,
+    pub entries: usize,
+    /// How the corpus directory was named at build time, for `source`.
+    pub corpus_label: String,
+}
+
+/// The index's fields.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub file: Field,
+    pub line: Field,
+    pub question: Field,
+    pub context: Field,
+    pub answer: Field,
+    pub title_pairs: Field,
+    pub category: Field,
+    pub tags: Field,
+    pub related: Field,
+}
+
+pub(crate) fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = |tokenizer: &str, stored: bool| {
+        let indexing =
+            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        if stored { options.set_stored() } else { options }
+    };
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        file: builder.add_text_field("file", STRING | STORED),
+        line: builder.add_u64_field("line", STORED),
+        question: builder.add_text_field("question", text(WORDS, true)),
+        context: builder.add_text_field("context", text(WORDS, true)),
+        answer: builder.add_text_field("answer", text(WORDS, true)),
+        title_pairs: builder.add_text_field("title_pairs", text(PAIRS, false)),
+        category: builder.add_text_field("category", STRING | STORED),
+        tags: builder.add_text_field("tags", STORED),
+        related: builder.add_text_field("related", STORED),
+    };
+    (builder.build(), fields)
+}
+
+pub(crate) fn register_tokenizers(index: &Index, segmenter: &Segmenter) {
+    index.tokenizers().register(WORDS, WordTokenizer(segmenter.clone()));
+    index.tokenizers().register(PAIRS, CharPairTokenizer);
+}
+
+/// Whether an index directory can serve the corpus as it is now.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    Fresh,
+    Missing,
+    /// Built from another corpus or by another schema version.
+    Stale,
+    /// Present but unreadable.
+    Corrupt(String),
+}
+
+/// Compares the index with the corpus's fingerprint.
+pub fn status(index_dir: &Path, corpus: &Corpus) -> Status {
+    if !index_dir.exists() {
+        return Status::Missing;
+    }
+    match read_meta(index_dir) {
+        Err(e) => Status::Corrupt(e.to_string()),
+        Ok(meta) if meta.schema_version != SCHEMA_VERSION || meta.fingerprint != corpus.fingerprint => Status::Stale,
+        Ok(_) => Status::Fresh,
+    }
+}
+
+pub(crate) fn read_meta(index_dir: &Path) -> Result<Meta, Error> {
+    let path = index_dir.join(META_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::Io(path.clone(), e))?;
+    serde_json::from_str(&text).map_err(|e| Error::CorruptIndex(path, e.to_string()))
+}
+
+/// What a build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub entries: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+}
+
+/// Builds the index for `corpus` into `index_dir`, replacing what is there
+/// only once the new index is complete. Refuses a corpus with errors.
+pub fn build(corpus: &Corpus, corpus_label: &str, index_dir: &Path) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    if corpus.errors().next().is_some() {
+        return Err(Error::InvalidCorpus(corpus.errors().cloned().collect()));
+    }
+    let staging = sibling(index_dir, "building");
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).map_err(|e| Error::Io(staging.clone(), e))?;
+    let written = write_index(corpus, corpus_label, &staging);
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    swap_in(&staging, index_dir)?;
+    Ok(BuildReport { entries: corpus.entries.len(), files: corpus.files.len(), elapsed: started.elapsed() })
+}
+
+/// Loads the corpus and builds when the index is not fresh. Returns the
+/// build report when it built.
+pub fn ensure_fresh(corpus_dir: &Path, index_dir: &Path) -> Result<Option<BuildReport>, Error> {
+    let corpus = load::load(corpus_dir)?;
+    match status(index_dir, &corpus) {
+        Status::Fresh => Ok(None),
+        _ => build(&corpus, &corpus_dir.to_string_lossy(), index_dir).map(Some),
+    }
+}
+
+fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path) -> Result<(), Error> {
+    let texts = corpus.entries.iter().flat_map(|e| [e.question.as_str(), e.context.as_str(), e.answer.as_str()]);
+    let glossary_words: Vec<String> = corpus.glossary.words().cloned().collect();
+    let dictionary = compact_dictionary(texts, &glossary_words);
+    let segmenter = Segmenter::from_dictionary(dictionary.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
+    let related = related::compute(&corpus.entries, &segmenter, &corpus.glossary);
+
+    let (schema, f) = schema();
+    let index = Index::create_in_dir(dir, schema)?;
+    register_tokenizers(&index, &segmenter);
+    let mut writer = index.writer_with_num_threads(1, 64 * 1024 * 1024)?;
+    for (entry, related) in corpus.entries.iter().zip(&related) {
+        writer.add_document(entry_document(&f, entry, related))?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+
+    let meta = Meta {
+        schema_version: SCHEMA_VERSION,
+        fingerprint: corpus.fingerprint.clone(),
+        entries: corpus.entries.len(),
+        corpus_label: corpus_label.trim_end_matches('/').to_string(),
+    };
+    write_file(&dir.join(DICT_FILE), dictionary.as_bytes())?;
+    write_file(&dir.join(GLOSSARY_COPY), corpus.glossary_text.as_bytes())?;
+    let meta = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Internal(e.to_string()))?;
+    write_file(&dir.join(META_FILE), &meta)
+}
+
+fn entry_document(f: &Fields, entry: &Entry, related: &[(String, f32)]) -> TantivyDocument {
+    let related: Vec<String> = related.iter().map(|(id, score)| format!("{id}\t{score:.3}")).collect();
+    doc!(
+        f.id => entry.id.as_str(),
+        f.file => entry.file.as_str(),
+        f.line => entry.line as u64,
+        f.question => entry.question.as_str(),
+        f.context => entry.context.as_str(),
+        f.answer => entry.answer.as_str(),
+        f.title_pairs => entry.question.as_str(),
+        f.category => entry.category.as_str(),
+        f.tags => entry.tags.join("\n"),
+        f.related => related.join("\n"),
+    )
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    std::fs::write(path, bytes).map_err(|e| Error::Io(path.to_path_buf(), e))
+}
+
+/// `index` → `.index.building` beside it.
+fn sibling(index_dir: &Path, what: &str) -> PathBuf {
+    let name = index_dir.file_name().map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
+    index_dir.with_file_name(format!(".{name}.{what}.{}", std::process::id()))
+}
+
+/// Puts the finished `staging` directory where `index_dir` is. On Linux the
+/// two directories are exchanged in one atomic step; a reader opening the
+/// index sees the old one or the new one, never none.
+fn swap_in(staging: &Path, index_dir: &Path) -> Result<(), Error> {
+    if !index_dir.exists() {
+        return std::fs::rename(staging, index_dir).map_err(|e| Error::Io(index_dir.to_path_buf(), e));
+    }
+    if !exchange(staging, index_dir) {
+        let old = sibling(index_dir, "old");
+        let _ = std::fs::remove_dir_all(&old);
+        std::fs::rename(index_dir, &old).map_err(|e| Error::Io(index_dir.to_path_buf(), e))?;
+        std::fs::rename(staging, index_dir).map_err(|e| Error::Io(index_dir.to_path_buf(), e))?;
+        let _ = std::fs::remove_dir_all(&old);
+        return Ok(());
+    }
+    // `staging` now holds the old index; readers that have it open keep their
+    // memory maps of the removed files.
+    let _ = std::fs::remove_dir_all(staging);
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(a), Ok(b)) = (CString::new(a.as_os_str().as_bytes()), CString::new(b.as_os_str().as_bytes())) else {
+        return false;
+    };
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    rc == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}

@@ -1,0 +1,151 @@
+//! Reads a corpus directory: every Markdown file below it, the glossary and
+//! `qabot.toml`, and a fingerprint of all of them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::Error;
+use crate::corpus::{self, Entry, Problem, Severity};
+use crate::glossary::{self, Glossary};
+
+/// Options for the whole corpus, from `corpus/qabot.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorpusConfig {
+    /// Question heading level for every file that does not set its own.
+    pub question_level: Option<u8>,
+    /// Question heading level per file (path below the corpus directory).
+    #[serde(default)]
+    pub files: BTreeMap<String, u8>,
+}
+
+pub const CONFIG_FILE: &str = "qabot.toml";
+
+/// Per-file summary, for `qabot check`.
+#[derive(Debug, Clone)]
+pub struct FileSummary {
+    pub file: String,
+    pub entries: usize,
+    pub question_level: Option<u8>,
+}
+
+/// Everything read from a corpus directory.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub entries: Vec<Entry>,
+    pub problems: Vec<Problem>,
+    pub files: Vec<FileSummary>,
+    pub glossary: Glossary,
+    /// The glossary's text, copied into the index so that it is self-contained.
+    pub glossary_text: String,
+    /// Changes whenever any file the index is built from changes.
+    pub fingerprint: String,
+}
+
+impl Corpus {
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.severity == Severity::Error)
+    }
+}
+
+/// Reads the corpus directory `dir`.
+pub fn load(dir: &Path) -> Result<Corpus, Error> {
+    if !dir.is_dir() {
+        return Err(Error::MissingCorpus(dir.to_path_buf()));
+    }
+    let mut corpus = Corpus::default();
+    let mut hasher = Xxh3::new();
+    hasher.update(crate::index::SCHEMA_VERSION.to_string().as_bytes());
+    let config = read_config(dir, &mut hasher, &mut corpus.problems)?;
+    if let Some(text) = read_optional(&dir.join(glossary::FILE_NAME))? {
+        hasher.update(text.as_bytes());
+        match Glossary::parse(&text) {
+            Ok(g) => corpus.glossary = g,
+            Err(e) => corpus.problems.push(problem(glossary::FILE_NAME, 1, format!("invalid glossary: {e}"))),
+        }
+        corpus.glossary_text = text;
+    }
+    for path in markdown_files(dir)? {
+        let file = relative(dir, &path);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                corpus.problems.push(problem(&file, 1, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        hasher.update(file.as_bytes());
+        hasher.update(&bytes);
+        let Ok(text) = String::from_utf8(bytes) else {
+            corpus.problems.push(problem(&file, 1, "not valid UTF-8".into()));
+            continue;
+        };
+        let level = config.files.get(&file).copied().or(config.question_level);
+        let parsed = corpus::parse(&text, &file, level);
+        if parsed.entries.is_empty() && !parsed.problems.iter().any(|p| p.severity == Severity::Error) {
+            let message = "no entries: no heading level looks like a list of questions".to_string();
+            corpus.problems.push(Problem { severity: Severity::Warning, file: file.clone(), line: 1, message });
+        }
+        corpus.files.push(FileSummary { file, entries: parsed.entries.len(), question_level: parsed.question_level });
+        corpus.entries.extend(parsed.entries);
+        corpus.problems.extend(parsed.problems);
+    }
+    corpus.fingerprint = format!("{:016x}", hasher.digest());
+    Ok(corpus)
+}
+
+fn read_config(dir: &Path, hasher: &mut Xxh3, problems: &mut Vec<Problem>) -> Result<CorpusConfig, Error> {
+    let Some(text) = read_optional(&dir.join(CONFIG_FILE))? else { return Ok(CorpusConfig::default()) };
+    hasher.update(text.as_bytes());
+    toml::from_str(&text).or_else(|e| {
+        problems.push(problem(CONFIG_FILE, 1, format!("invalid config: {e}")));
+        Ok(CorpusConfig::default())
+    })
+}
+
+fn read_optional(path: &Path) -> Result<Option<String>, Error> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::Io(path.to_path_buf(), e)),
+    }
+}
+
+fn problem(file: &str, line: usize, message: String) -> Problem {
+    Problem { severity: Severity::Error, file: file.to_string(), line, message }
+}
+
+/// Markdown files below `dir`, in a stable order. Hidden entries are skipped.
+fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let listing = std::fs::read_dir(&current).map_err(|e| Error::Io(current.clone(), e))?;
+        for item in listing {
+            let item = item.map_err(|e| Error::Io(current.clone(), e))?;
+            let path = item.path();
+            if item.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Path below the corpus directory, with `/` separators on every platform.
+fn relative(dir: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(dir).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}

@@ -1,0 +1,272 @@
+//! Understanding a question: which *concepts* it asks about, and which index
+//! terms stand for each. A concept is a word of the question (filler dropped)
+//! or a glossary word with all its synonyms; a misspelled Latin word is
+//! corrected against the index's own vocabulary first.
+//!
+//! User text is never query syntax: everything here works on words.
+
+use std::collections::HashMap;
+
+use crate::glossary::Glossary;
+use crate::segment::{Segmenter, char_pairs};
+use crate::text::{is_filler, is_han, is_weak, normalize};
+
+/// Only this many characters of a question are read.
+pub const MAX_QUESTION_CHARS: usize = 400;
+
+/// One thing the question asks about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Concept {
+    /// What the user wrote for it (after typo correction).
+    pub label: String,
+    /// Index terms that stand for it, with a weight (1 for the word itself,
+    /// less for the shorter words inside it).
+    pub terms: Vec<(String, f32)>,
+    /// Helps ranking, says nothing about the subject (区别, difference).
+    pub weak: bool,
+    /// The word was a typo and has been corrected: weaker evidence.
+    pub corrected: bool,
+}
+
+/// A question, understood.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Analysis {
+    pub concepts: Vec<Concept>,
+    /// Ideograph and pinyin pairs of the question's subject words, matched
+    /// against titles to catch Chinese typos.
+    pub pairs: Vec<String>,
+    pub truncated: bool,
+}
+
+impl Analysis {
+    pub fn has_subject(&self) -> bool {
+        self.concepts.iter().any(|c| !c.weak)
+    }
+}
+
+/// Latin words of the index (and the glossary) with their document counts,
+/// for correcting typos.
+#[derive(Debug, Default, Clone)]
+pub struct Vocabulary {
+    words: HashMap<String, u32>,
+    /// Words grouped by length in characters, to compare only plausible ones.
+    by_len: HashMap<usize, Vec<String>>,
+}
+
+impl Vocabulary {
+    pub fn new(words: HashMap<String, u32>) -> Self {
+        let mut by_len: HashMap<usize, Vec<String>> = HashMap::new();
+        for word in words.keys() {
+            by_len.entry(word.chars().count()).or_default().push(word.clone());
+        }
+        by_len.values_mut().for_each(|v| v.sort());
+        Vocabulary { words, by_len }
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.words.contains_key(word)
+    }
+
+    /// The closest known word within the typo limit, preferring fewer edits,
+    /// then more common words. The limit grows with length, as in Meilisearch
+    /// (one typo from 5 letters, two from 9); a 4-letter word may only have
+    /// lost a letter (epol → epoll), since a changed letter in a short word
+    /// makes another word as often as a typo.
+    pub fn correct(&self, word: &str) -> Option<&str> {
+        let len = word.chars().count();
+        let limit = match len {
+            0..4 => return None,
+            4 => 1,
+            5..=8 => 1,
+            _ => 2,
+        };
+        let mut best: Option<(usize, u32, &str)> = None;
+        for candidate_len in len.saturating_sub(limit)..=len + limit {
+            if len == 4 && candidate_len != 5 {
+                continue;
+            }
+            for candidate in self.by_len.get(&candidate_len).into_iter().flatten() {
+                let distance = strsim::osa_distance(word, candidate);
+                if distance == 0 || distance > limit || candidate.chars().next() != word.chars().next() && distance > 1
+                {
+                    continue;
+                }
+                let df = self.words[candidate];
+                let better = best.is_none_or(|(d, f, _)| distance < d || (distance == d && df > f));
+                if better {
+                    best = Some((distance, df, candidate));
+                }
+            }
+        }
+        best.map(|(_, _, w)| w)
+    }
+}
+
+/// Greetings and thanks: not questions.
+const GREETINGS: &[&str] = &[
+    "你好",
+    "您好",
+    "嗨",
+    "哈喽",
+    "hello",
+    "hi",
+    "hey",
+    "thanks",
+    "thank you",
+    "thx",
+    "谢谢",
+    "多谢",
+    "感谢",
+    "再见",
+    "拜拜",
+    "bye",
+    "goodbye",
+    "早上好",
+    "晚上好",
+    "下午好",
+    "晚安",
+    "good morning",
+    "good night",
+    "ok",
+    "好的",
+    "嗯",
+    "哈哈",
+    "在吗",
+    "在不在",
+    "你是谁",
+    "who are you",
+];
+
+/// Whether the whole question is a greeting, give or take punctuation.
+pub fn is_greeting(question: &str) -> bool {
+    let bare: String = normalize(question)
+        .chars()
+        .filter(|c| c.is_alphanumeric() || is_han(*c) || *c == ' ')
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    GREETINGS.contains(&bare.as_str())
+}
+
+/// Turns a question into concepts.
+pub fn analyze(question: &str, segmenter: &Segmenter, glossary: &Glossary, vocabulary: &Vocabulary) -> Analysis {
+    let mut text = normalize(question);
+    let truncated = text.chars().count() > MAX_QUESTION_CHARS;
+    if truncated {
+        text = text.chars().take(MAX_QUESTION_CHARS).collect();
+    }
+    let (text, corrected) = correct_typos(&text, vocabulary);
+    let mut concepts = Vec::new();
+    let mentions = glossary.mentions(&text);
+    for mention in &mentions {
+        let label = text[mention.start..mention.end].to_string();
+        if is_filler(&label) {
+            continue;
+        }
+        let mut terms = Vec::new();
+        for word in glossary.group(mention.group) {
+            terms.extend(word_terms(word, segmenter));
+        }
+        dedup_terms(&mut terms);
+        let corrected = corrected.iter().any(|c| label.contains(c.as_str()));
+        concepts.push(Concept { weak: is_weak(&label), label, terms, corrected });
+    }
+    let mut subject = String::new();
+    for (start, word) in segmenter.cut(&text) {
+        let inside_mention = mentions.iter().any(|m| start >= m.start && start < m.end);
+        if is_filler(word) {
+            subject.push(' ');
+            continue;
+        }
+        subject.push_str(word);
+        if inside_mention || concepts.iter().any(|c| c.label == word) {
+            continue;
+        }
+        let corrected = corrected.iter().any(|c| c == word);
+        let terms = word_terms(word, segmenter);
+        concepts.push(Concept { label: word.to_string(), terms, weak: is_weak(word), corrected });
+    }
+    Analysis { concepts, pairs: char_pairs(&subject), truncated }
+}
+
+/// The index terms for one word: itself, and at a lower weight the shorter
+/// words jieba finds inside it (三次握手 → 三次, 握手).
+fn word_terms(word: &str, segmenter: &Segmenter) -> Vec<(String, f32)> {
+    let normalized = normalize(word);
+    let words = segmenter.words(&normalized);
+    if words.len() <= 1 {
+        return words.into_iter().map(|w| (w, 1.0)).collect();
+    }
+    let whole_is_token = words.iter().any(|w| *w == normalized);
+    let share = if whole_is_token { 0.4 } else { 1.0 / words.len() as f32 };
+    words
+        .into_iter()
+        .filter(|w| !is_filler(w))
+        .map(|w| {
+            let weight = if w == normalized { 1.0 } else { share };
+            (w, weight)
+        })
+        .collect()
+}
+
+fn dedup_terms(terms: &mut Vec<(String, f32)>) {
+    let mut best: HashMap<String, f32> = HashMap::new();
+    for (term, weight) in terms.drain(..) {
+        let entry = best.entry(term).or_insert(0.0);
+        *entry = entry.max(weight);
+    }
+    terms.extend(best);
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+}
+
+/// Replaces Latin words that the index does not know by the closest word it
+/// does know. Returns the new text and the corrected words.
+fn correct_typos(text: &str, vocabulary: &Vocabulary) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(text.len());
+    let mut corrected = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_alphabetic()) {
+        out.push_str(&rest[..start]);
+        let word_len = rest[start..].find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len() - start);
+        let word = &rest[start..start + word_len];
+        match (is_filler(word) || vocabulary.contains(word)).then_some(None).unwrap_or_else(|| vocabulary.correct(word))
+        {
+            Some(fixed) => {
+                out.push_str(fixed);
+                corrected.push(fixed.to_string());
+            }
+            None => out.push_str(word),
+        }
+        rest = &rest[start + word_len..];
+    }
+    out.push_str(rest);
+    (out, corrected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocabulary(words: &[&str]) -> Vocabulary {
+        Vocabulary::new(words.iter().map(|w| (w.to_string(), 1)).collect())
+    }
+
+    #[test]
+    fn typos_are_corrected_within_the_limit() {
+        let v = vocabulary(&["epoll", "select", "nginx", "gevent", "make"]);
+        assert_eq!(v.correct("selcet"), Some("select"));
+        assert_eq!(v.correct("nignx"), Some("nginx"));
+        assert_eq!(v.correct("gevnet"), Some("gevent"));
+        assert_eq!(v.correct("epol"), Some("epoll"));
+        assert_eq!(v.correct("bake"), None, "a changed letter in a 4-letter word is not a typo");
+        assert_eq!(v.correct("xyz"), None);
+    }
+
+    #[test]
+    fn greetings_are_recognised() {
+        assert!(is_greeting("你好！"));
+        assert!(is_greeting("Thank you"));
+        assert!(!is_greeting("你好，tcp是什么"));
+    }
+}

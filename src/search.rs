@@ -1,0 +1,381 @@
+//! Question → [`Answer`]: tantivy finds candidates, then each candidate is
+//! scored by how much of the question it covers, and qabot answers only when
+//! the evidence is strong (see [`Engine::ask`]).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use tantivy::collector::TopDocs;
+use tantivy::postings::Postings;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::glossary::Glossary;
+use crate::index::{self, DICT_FILE, Fields, GLOSSARY_COPY, Meta};
+use crate::query::{Analysis, Concept, Vocabulary, analyze, is_greeting};
+use crate::segment::{Segmenter, char_pairs};
+use crate::{Answer, Error, Hit, Note};
+
+/// Candidates tantivy fetches before they are scored in full.
+const CANDIDATES: usize = 12;
+const QUESTION_BOOST: f32 = 3.0;
+const CONTEXT_BOOST: f32 = 1.5;
+const PAIRS_BOOST: f32 = 0.4;
+/// Share of the question's subject an entry must cover to be the answer.
+const MIN_COVERAGE: f32 = 0.66;
+/// With a title that sounds like the question (a homophone typo), less will do.
+const MIN_COVERAGE_WITH_SOUND: f32 = 0.34;
+const MIN_SOUND: f32 = 0.5;
+const MAX_SUGGESTIONS: usize = 3;
+
+/// An open index, ready to answer. Cheap to share between threads.
+pub struct Engine {
+    reader: IndexReader,
+    fields: Fields,
+    segmenter: Segmenter,
+    glossary: Glossary,
+    vocabulary: Vocabulary,
+    meta: Meta,
+    dir: PathBuf,
+}
+
+/// A candidate and what it was scored on.
+#[derive(Debug, Clone)]
+struct Scored {
+    address: DocAddress,
+    score: f32,
+    coverage: f32,
+    sound: f32,
+}
+
+impl Engine {
+    /// Opens the index in `dir` (built by [`index::build`]).
+    pub fn open(dir: &Path) -> Result<Engine, Error> {
+        if !dir.join(index::META_FILE).exists() {
+            return Err(if dir.exists() {
+                Error::CorruptIndex(dir.to_path_buf(), format!("{} is missing", index::META_FILE))
+            } else {
+                Error::MissingIndex(dir.to_path_buf())
+            });
+        }
+        let corrupt = |e: &dyn std::fmt::Display| Error::CorruptIndex(dir.to_path_buf(), e.to_string());
+        let meta = index::read_meta(dir)?;
+        let dict = std::fs::read(dir.join(DICT_FILE)).map_err(|e| corrupt(&e))?;
+        let segmenter = Segmenter::from_dictionary(dict.as_slice()).map_err(|e| corrupt(&e))?;
+        let glossary_text = std::fs::read_to_string(dir.join(GLOSSARY_COPY)).unwrap_or_default();
+        let glossary = Glossary::parse(&glossary_text).map_err(|e| corrupt(&e))?;
+        let index = Index::open_in_dir(dir).map_err(|e| corrupt(&e))?;
+        let (_, fields) = index::schema();
+        index::register_tokenizers(&index, &segmenter);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| corrupt(&e))?;
+        let vocabulary = latin_vocabulary(&reader.searcher(), &fields, &glossary).map_err(|e| corrupt(&e))?;
+        Ok(Engine { reader, fields, segmenter, glossary, vocabulary, meta, dir: dir.to_path_buf() })
+    }
+
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.reader.searcher().num_docs() as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Answers a question. Never fails: a question qabot cannot answer gets
+    /// `best: None`, with suggestions when some entries come close.
+    ///
+    /// An entry is the answer when it covers enough of the question's
+    /// subject: each concept (a word or a glossary term) counts by its rarity
+    /// in the corpus, filler counts not at all, and a word found only in the
+    /// answer text or only after typo correction counts less than one in the
+    /// title. A title that sounds like the question (same pinyin) helps too.
+    pub fn ask(&self, question: &str) -> Answer {
+        if question.trim().is_empty() {
+            return Answer { note: Some(Note::Empty), ..Answer::default() };
+        }
+        if is_greeting(question) {
+            return Answer { note: Some(Note::Greeting), ..Answer::default() };
+        }
+        let analysis = analyze(question, &self.segmenter, &self.glossary, &self.vocabulary);
+        let note = analysis.truncated.then_some(Note::Truncated);
+        if !analysis.has_subject() && analysis.pairs.is_empty() {
+            return Answer { note, ..Answer::default() };
+        }
+        let searcher = self.reader.searcher();
+        let ranked = self.rank(&searcher, &analysis);
+        let confident = ranked
+            .first()
+            .filter(|s| s.coverage >= MIN_COVERAGE || (s.sound >= MIN_SOUND && s.coverage >= MIN_COVERAGE_WITH_SOUND));
+        match confident {
+            Some(best) => {
+                let best = self.hit(&searcher, best.address, best.score);
+                let related = best.as_ref().map(|b| self.related_of(&searcher, &b.id)).unwrap_or_default();
+                Answer { best, related, suggestions: Vec::new(), note }
+            }
+            None => {
+                let suggestions = ranked
+                    .iter()
+                    .filter(|s| s.coverage > 0.0 || s.sound >= MIN_SOUND)
+                    .take(MAX_SUGGESTIONS)
+                    .filter_map(|s| self.hit(&searcher, s.address, s.score))
+                    .collect();
+                Answer { best: None, related: Vec::new(), suggestions, note }
+            }
+        }
+    }
+
+    /// The entry with this id, with its related entries.
+    pub fn show(&self, id: &str) -> Option<(Hit, Vec<Hit>)> {
+        let searcher = self.reader.searcher();
+        let address = self.address_of(&searcher, id)?;
+        let hit = self.hit(&searcher, address, 0.0)?;
+        let related = self.related_of(&searcher, id);
+        Some((hit, related))
+    }
+
+    /// Every entry, in corpus order (file, then line).
+    pub fn entries(&self) -> Vec<Hit> {
+        let searcher = self.reader.searcher();
+        let mut all: Vec<(String, u64, Hit)> = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc in segment.doc_ids_alive() {
+                let address = DocAddress::new(ord as u32, doc);
+                if let Ok(document) = searcher.doc::<TantivyDocument>(address) {
+                    let line = document.get_first(self.fields.line).and_then(|v| v.as_u64()).unwrap_or(0);
+                    let hit = self.to_hit(&document, 0.0);
+                    all.push((hit.source.rsplit_once(':').map_or(String::new(), |(f, _)| f.to_string()), line, hit));
+                }
+            }
+        }
+        all.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        all.into_iter().map(|(_, _, hit)| hit).collect()
+    }
+
+    /// How a question was understood and how the top candidates scored, for
+    /// `qabot ask --explain`.
+    pub fn explain(&self, question: &str) -> String {
+        let analysis = analyze(question, &self.segmenter, &self.glossary, &self.vocabulary);
+        let searcher = self.reader.searcher();
+        let weights = self.concept_weights(&searcher, &analysis);
+        let mut out = String::new();
+        for (concept, weight) in analysis.concepts.iter().zip(&weights) {
+            let terms: Vec<String> = concept.terms.iter().map(|(t, w)| format!("{t}:{w:.1}")).collect();
+            let flags = format!(
+                "{}{}",
+                if concept.weak { " weak" } else { "" },
+                if concept.corrected { " corrected" } else { "" }
+            );
+            out.push_str(&format!("concept {:?} weight {weight:.2}{flags}: {}\n", concept.label, terms.join(" ")));
+        }
+        out.push_str(&format!("pairs: {}\n", analysis.pairs.join(" ")));
+        for s in self.rank(&searcher, &analysis) {
+            let title = self.hit(&searcher, s.address, s.score).map(|h| h.question).unwrap_or_default();
+            out.push_str(&format!("{:7.2} coverage {:.2} sound {:.2} {title}\n", s.score, s.coverage, s.sound));
+        }
+        out
+    }
+
+    /// Pairs of entries that ask the same question in other words.
+    pub fn near_duplicates(&self) -> Vec<(Hit, Hit)> {
+        let entries = self.entries();
+        let questions: Vec<&str> = entries.iter().map(|h| h.question.as_str()).collect();
+        crate::related::near_duplicates(&questions, &self.segmenter, &self.glossary)
+            .into_iter()
+            .map(|(i, j)| (entries[i].clone(), entries[j].clone()))
+            .collect()
+    }
+
+    fn rank(&self, searcher: &Searcher, analysis: &Analysis) -> Vec<Scored> {
+        let query = self.query(analysis);
+        let Ok(top) = searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score()) else {
+            return Vec::new();
+        };
+        let Some(&(top_score, _)) = top.first() else { return Vec::new() };
+        let weights = self.concept_weights(searcher, analysis);
+        let mut scored: Vec<Scored> = top
+            .into_iter()
+            .map(|(bm25, address)| {
+                let (coverage, in_title) = self.coverage(searcher, address, analysis, &weights);
+                let sound = self.sound(searcher, address, analysis);
+                let score = 10.0 * coverage + 4.0 * in_title + 3.0 * bm25 / top_score.max(f32::EPSILON) + 2.0 * sound;
+                Scored { address, score, coverage, sound }
+            })
+            .collect();
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+        scored
+    }
+
+    /// One optional clause per term and field; nothing is required.
+    fn query(&self, analysis: &Analysis) -> BooleanQuery {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut add = |field: Field, text: &str, boost: f32| {
+            let term = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), boost))));
+        };
+        for concept in &analysis.concepts {
+            let concept_weight = if concept.weak { 0.3 } else { 1.0 };
+            for (term, weight) in &concept.terms {
+                let w = weight * concept_weight;
+                add(f.question, term, QUESTION_BOOST * w);
+                add(f.context, term, CONTEXT_BOOST * w);
+                add(f.answer, term, w);
+            }
+        }
+        for pair in &analysis.pairs {
+            add(f.title_pairs, pair, PAIRS_BOOST);
+        }
+        BooleanQuery::new(clauses)
+    }
+
+    /// How much each subject concept counts: rarer is stronger, and a word
+    /// the corpus does not have at all counts most, since missing it means
+    /// the question is about something else.
+    fn concept_weights(&self, searcher: &Searcher, analysis: &Analysis) -> Vec<f32> {
+        let n = searcher.num_docs().max(1) as f32;
+        analysis
+            .concepts
+            .iter()
+            .map(|concept| {
+                if concept.weak {
+                    return 0.0;
+                }
+                let df = concept
+                    .terms
+                    .iter()
+                    .filter(|(_, w)| *w >= 0.5)
+                    .flat_map(|(t, _)| [self.fields.question, self.fields.answer].map(|f| (f, t)))
+                    .map(|(f, t)| searcher.doc_freq(&Term::from_field_text(f, t)).unwrap_or(0))
+                    .max()
+                    .unwrap_or(0) as f32;
+                (1.0 + n / (df + 0.5)).ln()
+            })
+            .collect()
+    }
+
+    /// Weighted share of the subject concepts the entry has anywhere, and the
+    /// share it has in its title.
+    fn coverage(&self, searcher: &Searcher, address: DocAddress, analysis: &Analysis, weights: &[f32]) -> (f32, f32) {
+        let total: f32 = weights.iter().sum();
+        if total <= 0.0 {
+            return (0.0, 0.0);
+        }
+        let f = &self.fields;
+        let (mut covered, mut in_title) = (0.0, 0.0);
+        for (concept, weight) in analysis.concepts.iter().zip(weights) {
+            if *weight <= 0.0 {
+                continue;
+            }
+            let typo = if concept.corrected { 0.75 } else { 1.0 };
+            if self.has_concept(searcher, address, f.question, concept) {
+                covered += weight * typo;
+                in_title += weight * typo;
+            } else if self.has_concept(searcher, address, f.context, concept)
+                || self.has_concept(searcher, address, f.answer, concept)
+            {
+                covered += weight * typo * 0.8;
+            }
+        }
+        (covered / total, in_title / total)
+    }
+
+    fn has_concept(&self, searcher: &Searcher, address: DocAddress, field: Field, concept: &Concept) -> bool {
+        concept.terms.iter().filter(|(_, w)| *w >= 0.5).any(|(term, _)| has_term(searcher, address, field, term))
+    }
+
+    /// Share of the question's ideograph and pinyin pairs found in the title.
+    fn sound(&self, searcher: &Searcher, address: DocAddress, analysis: &Analysis) -> f32 {
+        if analysis.pairs.is_empty() {
+            return 0.0;
+        }
+        let Ok(document) = searcher.doc::<TantivyDocument>(address) else { return 0.0 };
+        let title = document.get_first(self.fields.question).and_then(|v| v.as_str()).unwrap_or("");
+        let title_pairs = char_pairs(&crate::text::normalize(title));
+        let shared = analysis.pairs.iter().filter(|p| p.contains('|') && title_pairs.contains(p)).count();
+        let sounds = analysis.pairs.iter().filter(|p| p.contains('|')).count();
+        if sounds == 0 { 0.0 } else { shared as f32 / sounds as f32 }
+    }
+
+    fn related_of(&self, searcher: &Searcher, id: &str) -> Vec<Hit> {
+        let Some(address) = self.address_of(searcher, id) else { return Vec::new() };
+        let Ok(document) = searcher.doc::<TantivyDocument>(address) else { return Vec::new() };
+        let related = document.get_first(self.fields.related).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        related
+            .lines()
+            .filter_map(|line| line.split_once('\t'))
+            .filter_map(|(id, score)| {
+                let address = self.address_of(searcher, id)?;
+                self.hit(searcher, address, score.parse().unwrap_or(0.0))
+            })
+            .collect()
+    }
+
+    fn address_of(&self, searcher: &Searcher, id: &str) -> Option<DocAddress> {
+        let query = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score()).ok()?;
+        top.first().map(|&(_, address)| address)
+    }
+
+    fn hit(&self, searcher: &Searcher, address: DocAddress, score: f32) -> Option<Hit> {
+        let document = searcher.doc::<TantivyDocument>(address).ok()?;
+        Some(self.to_hit(&document, score))
+    }
+
+    fn to_hit(&self, document: &TantivyDocument, score: f32) -> Hit {
+        let f = &self.fields;
+        let text = |field| document.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let line = document.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0);
+        let (context, answer) = (text(f.context), text(f.answer));
+        let answer = if context.is_empty() { answer } else { format!("{context}\n\n{answer}") };
+        Hit {
+            id: text(f.id),
+            question: text(f.question),
+            answer,
+            category: text(f.category),
+            score: (score * 1000.0).round() / 1000.0,
+            source: format!("{}/{}:{line}", self.meta.corpus_label, text(f.file)),
+        }
+    }
+}
+
+/// Whether the entry at `address` has `term` in `field`.
+fn has_term(searcher: &Searcher, address: DocAddress, field: Field, term: &str) -> bool {
+    let segment = searcher.segment_reader(address.segment_ord);
+    let Ok(inverted) = segment.inverted_index(field) else { return false };
+    let term = Term::from_field_text(field, term);
+    match inverted.read_postings(&term, IndexRecordOption::Basic) {
+        // `seek` may only move forward: the first posting may already be past it.
+        Ok(Some(mut postings)) => postings.doc() <= address.doc_id && postings.seek(address.doc_id) == address.doc_id,
+        _ => false,
+    }
+}
+
+/// Latin words of the question and answer fields, and of the glossary.
+fn latin_vocabulary(searcher: &Searcher, fields: &Fields, glossary: &Glossary) -> tantivy::Result<Vocabulary> {
+    let mut words: HashMap<String, u32> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        for field in [fields.question, fields.context, fields.answer] {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                let Ok(word) = std::str::from_utf8(stream.key()) else { continue };
+                if word.len() >= 3 && word.chars().all(|c| c.is_ascii_alphabetic()) {
+                    *words.entry(word.to_string()).or_default() += stream.value().doc_freq;
+                }
+            }
+        }
+    }
+    for word in glossary.words().filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic())) {
+        words.entry(word.clone()).or_insert(1);
+    }
+    Ok(Vocabulary::new(words))
+}

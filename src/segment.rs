@@ -1,0 +1,225 @@
+//! Chinese word segmentation (jieba) as tantivy tokenizers.
+//!
+//! Loading jieba's full dictionary takes ~120 ms, far more than a whole
+//! one-shot answer may. So the index carries its own small dictionary: every
+//! word of jieba's dictionary that occurs anywhere in the corpus, plus the
+//! glossary. Index and queries are both segmented with that dictionary, so
+//! they always agree; words that are not in the corpus could not match anyway.
+
+use std::io::BufRead;
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use crate::text::{is_han, normalize};
+
+/// jieba's dictionary frequencies add up to about this much. The compact
+/// dictionary is padded to the same total so that word probabilities, and so
+/// segmentations, come out as with the full dictionary.
+const FULL_DICT_TOTAL: usize = 60_101_967;
+
+/// A word that cannot occur in text: it only carries the padding frequency.
+const PADDING_WORD: &str = "\u{E000}";
+
+/// Splits text into lower-cased words, the unit both index and queries use.
+#[derive(Clone)]
+pub struct Segmenter {
+    jieba: Arc<Jieba>,
+}
+
+impl std::fmt::Debug for Segmenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Segmenter").finish_non_exhaustive()
+    }
+}
+
+impl Segmenter {
+    /// Reads a dictionary written by [`compact_dictionary`].
+    pub fn from_dictionary(mut dict: impl BufRead) -> Result<Self, jieba_rs::Error> {
+        Ok(Segmenter { jieba: Arc::new(Jieba::with_dict(&mut dict)?) })
+    }
+
+    /// Words of `text` for search: jieba's search mode, which also yields the
+    /// shorter words inside a long one (三次握手 → 三次, 握手, 三次握手).
+    /// Punctuation and white space are dropped; Latin text is lower-cased.
+    pub fn words(&self, text: &str) -> Vec<String> {
+        let text = normalize(text);
+        self.jieba
+            .cut_for_search(&text, true)
+            .into_iter()
+            .map(|t| t.word)
+            .filter(|w| is_word(w))
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+impl Segmenter {
+    /// Words of already normalized text, without search mode's sub-words,
+    /// with their byte ranges: the units a question is understood in.
+    pub fn cut<'t>(&self, normalized: &'t str) -> Vec<(usize, &'t str)> {
+        self.jieba
+            .cut(normalized, true)
+            .into_iter()
+            .filter(|t| is_word(t.word))
+            .map(|t| (t.byte_start, t.word))
+            .collect()
+    }
+}
+
+/// A token worth indexing: it has a letter, a digit or an ideograph.
+fn is_word(word: &str) -> bool {
+    word.chars().any(|c| c.is_alphanumeric() || is_han(c))
+}
+
+/// Builds the dictionary the index carries: every word of jieba's full
+/// dictionary that occurs in `texts`, and every glossary word.
+pub fn compact_dictionary<'a>(texts: impl Iterator<Item = &'a str>, extra_words: &[String]) -> String {
+    let mut full = Jieba::new();
+    let mut words: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for word in extra_words {
+        let word = normalize(word);
+        if word.chars().count() > 1 && !word.contains(char::is_whitespace) {
+            let freq = full.add_word(&word, None, None);
+            words.insert(word, freq);
+        }
+    }
+    for text in texts {
+        let text = normalize(text);
+        for token in full.cut_all(&text) {
+            if token.word.chars().count() > 1 && token.word.chars().any(is_han) && !words.contains_key(token.word) {
+                if full.has_word(token.word) {
+                    words.insert(token.word.to_string(), full.suggest_freq(token.word).saturating_sub(1).max(1));
+                }
+            }
+        }
+    }
+    let total: usize = words.values().sum();
+    let mut out = String::with_capacity(words.len() * 12);
+    for (word, freq) in &words {
+        out.push_str(&format!("{word} {freq}\n"));
+    }
+    out.push_str(&format!("{PADDING_WORD} {}\n", FULL_DICT_TOTAL.saturating_sub(total).max(1)));
+    out
+}
+
+/// tantivy tokenizer over a [`Segmenter`].
+#[derive(Clone)]
+pub struct WordTokenizer(pub Segmenter);
+
+/// tantivy tokenizer for typo-tolerant title matching: overlapping pairs of
+/// ideographs (三次握受 → 三次, 次握, 握受) and of their pinyin syllables
+/// (防火强 → fang|huo, huo|qiang), so a wrong character or a homophone typed
+/// with a pinyin input method still shares most pairs with the title.
+#[derive(Clone, Default)]
+pub struct CharPairTokenizer;
+
+/// A token stream over words computed up front.
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    index: usize,
+}
+
+impl VecTokenStream {
+    fn new(words: Vec<String>) -> Self {
+        let tokens = words
+            .into_iter()
+            .enumerate()
+            .map(|(position, text)| Token { offset_from: 0, offset_to: 0, position, text, position_length: 1 })
+            .collect();
+        VecTokenStream { tokens, index: 0 }
+    }
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        self.index += 1;
+        self.index <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.index - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.index - 1]
+    }
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(self.0.words(text))
+    }
+}
+
+impl Tokenizer for CharPairTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(char_pairs(text))
+    }
+}
+
+/// Ideograph pairs and pinyin-syllable pairs of every run of ideographs.
+pub fn char_pairs(text: &str) -> Vec<String> {
+    use pinyin::ToPinyin;
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    for run in chars.split(|c| !is_han(*c)).filter(|run| run.len() > 1) {
+        for pair in run.windows(2) {
+            out.push(pair.iter().collect());
+        }
+        let sounds: Vec<&str> = run.iter().map(|c| c.to_pinyin().map_or("?", |p| p.plain())).collect();
+        for pair in sounds.windows(2) {
+            out.push(format!("{}|{}", pair[0], pair[1]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compact(texts: &[&str]) -> Segmenter {
+        let dict = compact_dictionary(texts.iter().copied(), &["全局解释器锁".to_string()]);
+        Segmenter::from_dictionary(dict.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn compact_dictionary_segments_like_the_full_one() {
+        let text = "简要介绍三次握手和四次挥手，TCP连接的建立";
+        let full = Segmenter { jieba: Arc::new(Jieba::new()) };
+        assert_eq!(compact(&[text]).words(text), full.words(text));
+    }
+
+    #[test]
+    fn full_dictionary_total_matches_the_padding_constant() {
+        let debug = format!("{:?}", Jieba::new());
+        let total = FULL_DICT_TOTAL.to_string();
+        assert!(debug.contains(&total), "jieba's dictionary total changed: {debug}");
+    }
+
+    #[test]
+    fn words_drop_punctuation_and_lower_case_latin() {
+        let words = compact(&["三次握手"]).words("TCP，三次握手？ GIL");
+        assert!(words.contains(&"tcp".to_string()));
+        assert!(words.contains(&"握手".to_string()));
+        assert!(words.contains(&"gil".to_string()));
+        assert!(words.iter().all(|w| w != "，" && w != "？" && w != " "));
+    }
+
+    #[test]
+    fn glossary_words_stay_whole() {
+        assert!(compact(&["GIL"]).words("全局解释器锁").contains(&"全局解释器锁".to_string()));
+    }
+
+    #[test]
+    fn homophone_typos_share_pinyin_pairs() {
+        let title = char_pairs("防火墙");
+        assert!(char_pairs("防火强").iter().all(|p| title.contains(p) || !p.contains('|')));
+    }
+}

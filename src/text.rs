@@ -1,0 +1,309 @@
+//! Small text helpers shared by the parser and the search: what a question
+//! heading looks like, how titles are cleaned, which words are filler.
+
+/// Folds full-width ASCII (ＴＣＰ，１２３) to half-width and lower-cases, so
+/// that what people type with a Chinese input method matches the index.
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Strips a question's own numbering and decorations for display:
+/// `18.简述GIL` → `简述GIL`, `⭐️ 什么是 AOP？` → `什么是 AOP？`, `1、x` → `x`.
+pub fn clean_title(heading: &str) -> String {
+    let mut title = heading.trim();
+    loop {
+        let before = title;
+        title = title.trim_start_matches(|c: char| is_decoration(c) || c.is_whitespace());
+        title = strip_numbering(title);
+        if title == before {
+            break;
+        }
+    }
+    title.trim().to_string()
+}
+
+/// Emoji and marks people put before a question (⭐️, 🔥, ✅, •).
+fn is_decoration(c: char) -> bool {
+    matches!(c, '\u{2600}'..='\u{27BF}' | '\u{1F300}'..='\u{1FAFF}' | '\u{FE0F}' | '\u{200D}' | '•' | '·' | '*')
+}
+
+/// `18.` / `18、` / `18)` / `Q1:` / `问题 3：` prefixes.
+fn strip_numbering(title: &str) -> &str {
+    let rest = title.strip_prefix(['Q', 'q']).unwrap_or(title);
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 4 {
+        return title;
+    }
+    let after = &rest[digits..];
+    for sep in ['.', '、', '．', ')', '）', ':', '：'] {
+        if let Some(stripped) = after.strip_prefix(sep) {
+            // "1.5 倍" is a number, not numbering.
+            if sep == '.' && stripped.starts_with(|c: char| c.is_ascii_digit()) {
+                return title;
+            }
+            return stripped;
+        }
+    }
+    title
+}
+
+/// Words that make a heading a question rather than a section name.
+const QUESTION_MARKERS: &[&str] = &[
+    "?",
+    "？",
+    "什么",
+    "如何",
+    "怎么",
+    "怎样",
+    "为什么",
+    "为何",
+    "哪些",
+    "哪个",
+    "是否",
+    "吗",
+    "区别",
+    "异同",
+    "作用",
+    "原理",
+    "优缺点",
+    "优势",
+    "特点",
+    "简述",
+    "介绍",
+    "解释",
+    "说说",
+    "谈谈",
+    "理解",
+];
+const ENGLISH_MARKERS: &[&str] = &["what", "how", "why", "when", "which", "difference", "explain"];
+
+/// Whether a heading reads like a question (see the level rule in `corpus`).
+pub fn looks_like_question(heading: &str) -> bool {
+    let lower = heading.to_lowercase();
+    let numbered = strip_numbering(heading.trim()) != heading.trim();
+    let starred = heading.trim_start().starts_with(is_decoration);
+    numbered
+        || starred
+        || QUESTION_MARKERS.iter().any(|m| lower.contains(m))
+        || lower.split(|c: char| !c.is_ascii_alphabetic()).any(|w| ENGLISH_MARKERS.contains(&w))
+}
+
+/// Words that carry no subject in a question: they never count towards
+/// whether a question was understood, and never match on their own.
+pub fn is_filler(word: &str) -> bool {
+    FILLER_ZH.contains(&word) || FILLER_EN.contains(&word)
+}
+
+const FILLER_ZH: &[&str] = &[
+    "什么",
+    "是",
+    "的",
+    "吗",
+    "呢",
+    "啊",
+    "呀",
+    "吧",
+    "了",
+    "有",
+    "怎么",
+    "怎么样",
+    "怎样",
+    "如何",
+    "为什么",
+    "为何",
+    "哪些",
+    "哪个",
+    "一下",
+    "下",
+    "请问",
+    "请",
+    "我",
+    "你",
+    "他",
+    "它",
+    "我们",
+    "你们",
+    "想",
+    "知道",
+    "问",
+    "问题",
+    "讲",
+    "讲讲",
+    "说",
+    "说说",
+    "谈谈",
+    "介绍",
+    "简述",
+    "简要",
+    "解释",
+    "是什么",
+    "什么是",
+    "啥",
+    "是啥",
+    "干",
+    "干嘛",
+    "有啥",
+    "和",
+    "与",
+    "跟",
+    "及",
+    "以及",
+    "或",
+    "还是",
+    "在",
+    "中",
+    "里",
+    "上",
+    "对",
+    "把",
+    "被",
+    "给",
+    "这",
+    "那",
+    "这个",
+    "那个",
+    "个",
+    "一个",
+    "些",
+    "一些",
+    "都",
+    "也",
+    "就",
+    "又",
+    "很",
+    "最",
+    "能",
+    "会",
+    "可以",
+    "要",
+    "需要",
+    "应该",
+    "到底",
+    "究竟",
+    "之间",
+    "时候",
+    "东西",
+    "意思",
+    "含义",
+    "理解",
+    "用",
+    "鬼",
+    "么",
+    "嘛",
+    "不",
+    "没有",
+    "是不是",
+    "有没有",
+    "如果",
+    "那么",
+    "怎么办",
+    "该",
+    "一样",
+    "简单",
+    "详细",
+    "具体",
+];
+
+/// Words that help rank (区别 prefers the entry about a difference) but say
+/// nothing about the subject, so a question made only of them is not
+/// understood.
+pub fn is_weak(word: &str) -> bool {
+    WEAK.contains(&word)
+}
+
+const WEAK: &[&str] = &[
+    "区别",
+    "差别",
+    "不同",
+    "不一样",
+    "异同",
+    "对比",
+    "比较",
+    "关系",
+    "作用",
+    "概念",
+    "原理",
+    "特点",
+    "优点",
+    "缺点",
+    "优缺点",
+    "优势",
+    "场景",
+    "应用",
+    "应用场景",
+    "使用",
+    "过程",
+    "流程",
+    "方式",
+    "方法",
+    "常见",
+    "有哪些",
+    "功能",
+    "difference",
+    "differences",
+    "different",
+    "compare",
+    "comparison",
+    "vs",
+    "versus",
+    "use",
+    "used",
+    "using",
+    "work",
+    "works",
+    "advantages",
+    "disadvantages",
+    "pros",
+    "cons",
+    "purpose",
+];
+
+const FILLER_EN: &[&str] = &[
+    "a", "an", "the", "is", "are", "was", "were", "be", "been", "what", "whats", "what's", "how", "why", "when",
+    "which", "who", "where", "do", "does", "did", "of", "to", "in", "on", "for", "and", "or", "with", "between",
+    "about", "it", "its", "this", "that", "these", "those", "i", "you", "me", "my", "we", "can", "could", "should",
+    "would", "will", "please", "tell", "explain", "describe", "mean", "means", "meaning", "s", "there", "some", "any",
+    "way", "ways", "than", "from", "by", "as", "at", "into", "not", "no", "so", "if", "then", "one", "thing", "things",
+    "need", "know", "get", "make", "like", "good", "really", "does",
+];
+
+/// Chinese ideographs (the CJK blocks jieba segments).
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_and_stars_are_stripped() {
+        assert_eq!(clean_title("18.简述什么是GIL锁？"), "简述什么是GIL锁？");
+        assert_eq!(clean_title("1. TCP 和 UDP 的区别？"), "TCP 和 UDP 的区别？");
+        assert_eq!(clean_title("3、什么是粘包"), "什么是粘包");
+        assert_eq!(clean_title("⭐️ 什么是 AOP？"), "什么是 AOP？");
+        assert_eq!(clean_title("1.5 倍扩容"), "1.5 倍扩容");
+        assert_eq!(clean_title("2024 年的新特性"), "2024 年的新特性");
+    }
+
+    #[test]
+    fn questions_are_told_from_section_names() {
+        assert!(looks_like_question("什么是 Redis 事务？"));
+        assert!(looks_like_question("4.并发与并行"));
+        assert!(looks_like_question("What is the GIL"));
+        assert!(!looks_like_question("基础概念"));
+        assert!(!looks_like_question("面试官心理分析"));
+    }
+
+    #[test]
+    fn full_width_folds_to_ascii() {
+        assert_eq!(normalize("ＴＣＰ和ＵＤＰ"), "tcp和udp");
+    }
+}

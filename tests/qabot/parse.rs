@@ -1,0 +1,78 @@
+//! The Markdown parser on the seed, on awkward Markdown, and on real corpora.
+
+use qabot::corpus::parse;
+
+use super::support::{seed_text, shared_corpora};
+
+#[test]
+fn the_seed_has_33_entries_with_clean_titles() {
+    let parsed = parse(&seed_text(), "network-and-concurrency.md", None);
+    assert_eq!(parsed.entries.len(), 33);
+    assert_eq!(parsed.question_level, Some(4));
+    let first = &parsed.entries[0];
+    assert_eq!(first.question, "TCP 和 UDP 的区别？");
+    assert_eq!(first.category, "网络与并发编程");
+    assert!(first.answer.starts_with("```"), "the answer keeps its Markdown");
+    let eighteens: Vec<&str> = parsed.entries[17..19].iter().map(|e| e.question.as_str()).collect();
+    assert_eq!(eighteens, ["简述 进程、线程、协程的区别 以及应用场景？", "简述什么是GIL锁？"]);
+    let mut ids: Vec<&str> = parsed.entries.iter().map(|e| e.id.as_str()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 33, "ids are unique");
+}
+
+#[test]
+fn ids_and_lines_are_stable() {
+    let a = parse(&seed_text(), "x.md", None);
+    let b = parse(&seed_text(), "x.md", None);
+    assert_eq!(a.entries, b.entries);
+    let lines: Vec<&str> = seed_text().lines().collect();
+    for entry in &a.entries {
+        assert!(lines[entry.line - 1].starts_with("####"), "line {} is the heading", entry.line);
+    }
+}
+
+#[test]
+fn headings_in_code_empty_answers_html_and_front_matter_do_not_break_parsing() {
+    let text = "---\ntitle: 杂项\ntag: [a, b]\n---\n\n## 1. 第一个问题？\n```\n## 不是标题\n```\n\n## 2. 空的问题？\n\n## 3. 带 HTML 的问题？\n<div>\n\n## inside html\n</div>\n<!-- 注释 -->\n答案\n";
+    let parsed = parse(text, "misc.md", None);
+    let questions: Vec<&str> = parsed.entries.iter().map(|e| e.question.as_str()).collect();
+    assert!(questions.starts_with(&["第一个问题？", "空的问题？"]), "{questions:?}");
+    assert!(parsed.entries[0].answer.contains("## 不是标题"));
+    assert_eq!(parsed.entries[0].category, "杂项");
+    assert_eq!(parsed.entries[0].tags, ["a", "b"]);
+    assert!(parsed.problems.iter().any(|p| p.message.contains("empty answer") && p.line == 11));
+    assert!(parsed.entries.iter().all(|e| !e.answer.contains("注释")), "comments are dropped");
+}
+
+#[test]
+fn invalid_front_matter_is_an_error_with_a_line() {
+    let parsed = parse("---\ntitle: [unclosed\n---\n## 1. q?\na\n", "bad.md", None);
+    assert!(parsed.entries.is_empty());
+    assert_eq!(parsed.problems[0].severity, qabot::Severity::Error);
+    assert!(parsed.problems[0].message.contains("front matter"));
+}
+
+#[test]
+fn link_only_headings_are_not_questions() {
+    let text = "## [什么是 TCP？](#tcp)\n## [什么是 UDP？](#udp)\n### 什么是 TCP？\n答\n### 什么是 UDP？\n答\n";
+    let parsed = parse(text, "toc.md", None);
+    assert_eq!(parsed.question_level, Some(3));
+    assert_eq!(parsed.entries.len(), 2);
+}
+
+#[test]
+fn javaguide_network_questions_are_level_three_without_stars() {
+    let path = shared_corpora().join("Snailclimb__JavaGuide/docs/cs-basics/network/other-network-questions.md");
+    let parsed = parse(&std::fs::read_to_string(path).unwrap(), "other-network-questions.md", None);
+    assert_eq!(parsed.question_level, Some(3));
+    assert!(parsed.entries.len() >= 25, "{}", parsed.entries.len());
+    assert!(parsed.entries.iter().all(|e| !e.question.starts_with('⭐')));
+    assert!(parsed.entries[0].category.contains("计算机网络"), "{}", parsed.entries[0].category);
+}
+
+#[test]
+fn a_file_without_questions_has_no_entries() {
+    let path = shared_corpora().join("Snailclimb__JavaGuide/docs/ai/interview-questions/llm-interview-questions.md");
+    let parsed = parse(&std::fs::read_to_string(path).unwrap(), "llm.md", None);
+    assert!(parsed.entries.is_empty(), "{:?}", parsed.entries.iter().map(|e| &e.question).collect::<Vec<_>>());
+}
