@@ -20,7 +20,7 @@ use crate::{Error, related};
 
 /// Bumped whenever the schema or the way text is indexed changes, so that an
 /// index built by an older qabot is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 3;
 
 pub(crate) const META_FILE: &str = "qabot.json";
 pub(crate) const DICT_FILE: &str = "words.txt";
@@ -150,7 +150,8 @@ pub fn ensure_fresh(corpus_dir: &Path, index_dir: &Path) -> Result<Option<BuildR
 
 fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path) -> Result<(), Error> {
     let texts = corpus.entries.iter().flat_map(|e| [e.question.as_str(), e.context.as_str(), e.answer.as_str()]);
-    let glossary_words: Vec<String> = corpus.glossary.words().cloned().collect();
+    let function_words = crate::text::function_words().map(str::to_string);
+    let glossary_words: Vec<String> = corpus.glossary.words().cloned().chain(function_words).collect();
     let dictionary = compact_dictionary(texts, &glossary_words);
     let segmenter = Segmenter::from_dictionary(dictionary.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
     let related = related::compute(&corpus.entries, &segmenter, &corpus.glossary);

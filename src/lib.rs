@@ -13,6 +13,7 @@ pub mod query;
 pub mod related;
 pub mod search;
 pub mod segment;
+pub mod sound;
 pub mod text;
 
 use std::path::PathBuf;

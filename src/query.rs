@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use crate::glossary::Glossary;
 use crate::segment::{Segmenter, char_pairs};
+use crate::sound::{self, SoundIndex};
 use crate::text::{is_filler, is_han, is_weak, normalize};
 
 /// Only this many characters of a question are read.
@@ -149,14 +150,31 @@ pub fn is_greeting(question: &str) -> bool {
     GREETINGS.contains(&bare.as_str())
 }
 
+/// What the index knows about words: everything `analyze` consults.
+pub struct Lexicon<'a> {
+    pub segmenter: &'a Segmenter,
+    pub glossary: &'a Glossary,
+    pub vocabulary: &'a Vocabulary,
+    pub sounds: &'a SoundIndex,
+}
+
 /// Turns a question into concepts.
-pub fn analyze(question: &str, segmenter: &Segmenter, glossary: &Glossary, vocabulary: &Vocabulary) -> Analysis {
+pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
+    let Lexicon { segmenter, glossary, vocabulary, sounds } = *lexicon;
     let mut text = normalize(question);
     let truncated = text.chars().count() > MAX_QUESTION_CHARS;
     if truncated {
         text = text.chars().take(MAX_QUESTION_CHARS).collect();
     }
-    let (text, corrected) = correct_typos(&text, vocabulary);
+    let (text, mut corrected) = correct_typos(&text, vocabulary);
+    let unknown: Vec<(usize, usize)> = segmenter
+        .cut(&text)
+        .into_iter()
+        .filter(|(_, w)| w.chars().any(is_han) && !segmenter.has_word(w) && !is_filler(w))
+        .map(|(start, w)| (start, start + w.len()))
+        .collect();
+    let (text, heard) = sound::correct(&text, &unknown, |w| segmenter.has_word(w), sounds);
+    corrected.extend(heard);
     let mut concepts = Vec::new();
     let mentions = glossary.mentions(&text);
     for mention in &mentions {
@@ -166,7 +184,9 @@ pub fn analyze(question: &str, segmenter: &Segmenter, glossary: &Glossary, vocab
         }
         let mut terms = Vec::new();
         for word in glossary.group(mention.group) {
-            terms.extend(word_terms(word, segmenter));
+            let tokens = segmenter.cut(word);
+            let share = 1.0 / tokens.len().max(1) as f32;
+            terms.extend(tokens.into_iter().map(|(_, t)| (t.to_string(), share)));
         }
         dedup_terms(&mut terms);
         let corrected = corrected.iter().any(|c| label.contains(c.as_str()));
@@ -230,8 +250,9 @@ fn correct_typos(text: &str, vocabulary: &Vocabulary) -> (String, Vec<String>) {
         out.push_str(&rest[..start]);
         let word_len = rest[start..].find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len() - start);
         let word = &rest[start..start + word_len];
-        match (is_filler(word) || vocabulary.contains(word)).then_some(None).unwrap_or_else(|| vocabulary.correct(word))
-        {
+        let known = is_filler(word) || vocabulary.contains(word);
+        let fixed = if known { None } else { singular(word, vocabulary).or_else(|| vocabulary.correct(word)) };
+        match fixed {
             Some(fixed) => {
                 out.push_str(fixed);
                 corrected.push(fixed.to_string());
@@ -242,6 +263,12 @@ fn correct_typos(text: &str, vocabulary: &Vocabulary) -> (String, Vec<String>) {
     }
     out.push_str(rest);
     (out, corrected)
+}
+
+/// `packets` → `packet`, `processes` → `process`, when the singular is known.
+fn singular<'v>(word: &str, vocabulary: &'v Vocabulary) -> Option<&'v str> {
+    let stems = [word.strip_suffix("es"), word.strip_suffix('s')];
+    stems.into_iter().flatten().find_map(|stem| vocabulary.words.get_key_value(stem).map(|(k, _)| k.as_str()))
 }
 
 #[cfg(test)]

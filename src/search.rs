@@ -6,15 +6,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use tantivy::collector::TopDocs;
-use tantivy::postings::Postings;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::glossary::Glossary;
 use crate::index::{self, DICT_FILE, Fields, GLOSSARY_COPY, Meta};
-use crate::query::{Analysis, Concept, Vocabulary, analyze, is_greeting};
+use crate::query::{Analysis, Concept, Lexicon, Vocabulary, analyze, is_greeting};
 use crate::segment::{Segmenter, char_pairs};
+use crate::sound::SoundIndex;
 use crate::{Answer, Error, Hit, Note};
 
 /// Candidates tantivy fetches before they are scored in full.
@@ -27,7 +27,12 @@ const MIN_COVERAGE: f32 = 0.66;
 /// With a title that sounds like the question (a homophone typo), less will do.
 const MIN_COVERAGE_WITH_SOUND: f32 = 0.34;
 const MIN_SOUND: f32 = 0.5;
+/// A candidate far ahead of the next one needs less.
+const MIN_COVERAGE_CLEAR_WINNER: f32 = 0.35;
+const CLEAR_WIN: f32 = 1.4;
 const MAX_SUGGESTIONS: usize = 3;
+/// Weight of a question word the corpus does not have at all.
+const UNKNOWN_WORD_WEIGHT: f32 = 1.0;
 
 /// An open index, ready to answer. Cheap to share between threads.
 pub struct Engine {
@@ -36,6 +41,7 @@ pub struct Engine {
     segmenter: Segmenter,
     glossary: Glossary,
     vocabulary: Vocabulary,
+    sounds: SoundIndex,
     meta: Meta,
     dir: PathBuf,
 }
@@ -63,6 +69,7 @@ impl Engine {
         let meta = index::read_meta(dir)?;
         let dict = std::fs::read(dir.join(DICT_FILE)).map_err(|e| corrupt(&e))?;
         let segmenter = Segmenter::from_dictionary(dict.as_slice()).map_err(|e| corrupt(&e))?;
+        let sounds = SoundIndex::from_dictionary(&String::from_utf8_lossy(&dict));
         let glossary_text = std::fs::read_to_string(dir.join(GLOSSARY_COPY)).unwrap_or_default();
         let glossary = Glossary::parse(&glossary_text).map_err(|e| corrupt(&e))?;
         let index = Index::open_in_dir(dir).map_err(|e| corrupt(&e))?;
@@ -70,7 +77,16 @@ impl Engine {
         index::register_tokenizers(&index, &segmenter);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| corrupt(&e))?;
         let vocabulary = latin_vocabulary(&reader.searcher(), &fields, &glossary).map_err(|e| corrupt(&e))?;
-        Ok(Engine { reader, fields, segmenter, glossary, vocabulary, meta, dir: dir.to_path_buf() })
+        Ok(Engine { reader, fields, segmenter, glossary, vocabulary, sounds, meta, dir: dir.to_path_buf() })
+    }
+
+    fn lexicon(&self) -> Lexicon<'_> {
+        Lexicon {
+            segmenter: &self.segmenter,
+            glossary: &self.glossary,
+            vocabulary: &self.vocabulary,
+            sounds: &self.sounds,
+        }
     }
 
     pub fn meta(&self) -> &Meta {
@@ -105,16 +121,19 @@ impl Engine {
         if is_greeting(question) {
             return Answer { note: Some(Note::Greeting), ..Answer::default() };
         }
-        let analysis = analyze(question, &self.segmenter, &self.glossary, &self.vocabulary);
+        let analysis = analyze(question, &self.lexicon());
         let note = analysis.truncated.then_some(Note::Truncated);
         if !analysis.has_subject() && analysis.pairs.is_empty() {
             return Answer { note, ..Answer::default() };
         }
         let searcher = self.reader.searcher();
         let ranked = self.rank(&searcher, &analysis);
-        let confident = ranked
-            .first()
-            .filter(|s| s.coverage >= MIN_COVERAGE || (s.sound >= MIN_SOUND && s.coverage >= MIN_COVERAGE_WITH_SOUND));
+        let runner_up = ranked.get(1).map_or(0.0, |s| s.score);
+        let confident = ranked.first().filter(|s| {
+            s.coverage >= MIN_COVERAGE
+                || (s.sound >= MIN_SOUND && s.coverage >= MIN_COVERAGE_WITH_SOUND)
+                || (s.coverage >= MIN_COVERAGE_CLEAR_WINNER && s.score >= CLEAR_WIN * runner_up)
+        });
         match confident {
             Some(best) => {
                 let best = self.hit(&searcher, best.address, best.score);
@@ -163,7 +182,7 @@ impl Engine {
     /// How a question was understood and how the top candidates scored, for
     /// `qabot ask --explain`.
     pub fn explain(&self, question: &str) -> String {
-        let analysis = analyze(question, &self.segmenter, &self.glossary, &self.vocabulary);
+        let analysis = analyze(question, &self.lexicon());
         let searcher = self.reader.searcher();
         let weights = self.concept_weights(&searcher, &analysis);
         let mut out = String::new();
@@ -252,12 +271,20 @@ impl Engine {
                 let df = concept
                     .terms
                     .iter()
-                    .filter(|(_, w)| *w >= 0.5)
+                    .filter(|(_, w)| *w > 0.5)
                     .flat_map(|(t, _)| [self.fields.question, self.fields.answer].map(|f| (f, t)))
                     .map(|(f, t)| searcher.doc_freq(&Term::from_field_text(f, t)).unwrap_or(0))
                     .max()
                     .unwrap_or(0) as f32;
-                (1.0 + n / (df + 0.5)).ln()
+                let single_char = concept.label.chars().count() == 1;
+                match (df > 0.0, single_char) {
+                    (true, false) => (1.0 + n / (df + 0.5)).ln(),
+                    (true, true) => 0.3 * (1.0 + n / (df + 0.5)).ln(),
+                    // A word the corpus lacks: the question may be about
+                    // something else, or only phrased in other words.
+                    (false, false) => UNKNOWN_WORD_WEIGHT,
+                    (false, true) => 0.3,
+                }
             })
             .collect()
     }
@@ -289,7 +316,7 @@ impl Engine {
     }
 
     fn has_concept(&self, searcher: &Searcher, address: DocAddress, field: Field, concept: &Concept) -> bool {
-        concept.terms.iter().filter(|(_, w)| *w >= 0.5).any(|(term, _)| has_term(searcher, address, field, term))
+        concept.terms.iter().filter(|(_, w)| *w > 0.5).any(|(term, _)| has_term(searcher, address, field, term))
     }
 
     /// Share of the question's ideograph and pinyin pairs found in the title.

@@ -40,24 +40,41 @@ impl Segmenter {
         Ok(Segmenter { jieba: Arc::new(Jieba::with_dict(&mut dict)?) })
     }
 
-    /// Words of `text` for search: jieba's search mode, which also yields the
-    /// shorter words inside a long one (三次握手 → 三次, 握手, 三次握手).
+    /// Words of `text` for search: jieba's words, and for a long Chinese word
+    /// also the shorter words inside it (三次握手 → 三次, 握手, 三次握手), as
+    /// in jieba's search mode. Latin words are kept whole (`asyncio` does not
+    /// also yield `syn`), but `threading.local` yields its parts too.
     /// Punctuation and white space are dropped; Latin text is lower-cased.
     pub fn words(&self, text: &str) -> Vec<String> {
         let text = normalize(text);
-        self.jieba
-            .cut_for_search(&text, true)
-            .into_iter()
-            .map(|t| t.word)
-            .filter(|w| is_word(w))
-            .map(str::to_string)
-            .collect()
+        let mut out = Vec::new();
+        for token in self.jieba.cut(&text, true) {
+            let word = token.word;
+            if !is_word(word) {
+                continue;
+            }
+            if word.chars().any(is_han) {
+                if word.chars().count() > 2 {
+                    let inner = self.jieba.cut_for_search(word, false);
+                    out.extend(
+                        inner
+                            .iter()
+                            .map(|t| t.word)
+                            .filter(|w| *w != word && w.chars().all(is_han))
+                            .map(str::to_string),
+                    );
+                }
+            } else if word.contains(['.', '_', '-']) {
+                let parts = word.split(['.', '_', '-']).filter(|p| p.len() > 1 && is_word(p));
+                out.extend(parts.map(str::to_string));
+            }
+            out.push(word.to_string());
+        }
+        out
     }
-}
 
-impl Segmenter {
     /// Words of already normalized text, without search mode's sub-words,
-    /// with their byte ranges: the units a question is understood in.
+    /// with their byte offsets: the units a question is understood in.
     pub fn cut<'t>(&self, normalized: &'t str) -> Vec<(usize, &'t str)> {
         self.jieba
             .cut(normalized, true)
@@ -65,6 +82,11 @@ impl Segmenter {
             .filter(|t| is_word(t.word))
             .map(|t| (t.byte_start, t.word))
             .collect()
+    }
+
+    /// Whether the dictionary has this word.
+    pub fn has_word(&self, word: &str) -> bool {
+        self.jieba.has_word(word)
     }
 }
 
@@ -80,7 +102,8 @@ pub fn compact_dictionary<'a>(texts: impl Iterator<Item = &'a str>, extra_words:
     let mut words: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for word in extra_words {
         let word = normalize(word);
-        if word.chars().count() > 1 && !word.contains(char::is_whitespace) {
+        // Latin words stay out: jieba would split `photosynthesis` at `syn`.
+        if word.chars().count() > 1 && word.chars().any(is_han) && !word.contains(char::is_whitespace) {
             let freq = full.add_word(&word, None, None);
             words.insert(word, freq);
         }

@@ -274,6 +274,12 @@ const FILLER_EN: &[&str] = &[
     "need", "know", "get", "make", "like", "good", "really", "does",
 ];
 
+/// Filler and weak words, which the segmentation dictionary must know so
+/// that they stay whole (为什么 rather than 为 + 什么).
+pub fn function_words() -> impl Iterator<Item = &'static str> {
+    FILLER_ZH.iter().chain(WEAK).copied().filter(|w| w.chars().any(is_han))
+}
+
 /// Chinese ideographs (the CJK blocks jieba segments).
 pub fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')

@@ -1,0 +1,171 @@
+//! Chinese typos: most are homophones typed with a pinyin input method
+//! (携程 for 协程, 防火强 for 防火墙, 进城 for 进程). Each word of the index's
+//! dictionary is filed under its pinyin, and a stretch of a question that is
+//! not a known word but sounds like one is read as that word.
+//!
+//! Pinyin is compared "fuzzily", as input methods do for regional accents:
+//! zh/z, ch/c, sh/s, l/n and -ng/-n are not told apart, and tones are ignored.
+
+use std::collections::HashMap;
+
+use pinyin::ToPinyinMulti;
+
+use crate::text::is_han;
+
+/// Words up to this many characters are filed by sound.
+const MAX_WORD_CHARS: usize = 4;
+/// Readings tried per word when its characters have several.
+const MAX_READINGS: usize = 8;
+
+/// Known words by sound.
+#[derive(Debug, Default)]
+pub struct SoundIndex {
+    words: HashMap<String, String>,
+}
+
+impl SoundIndex {
+    /// Files every ideograph word of a segmentation dictionary (`word freq`
+    /// lines) under its sounds; among words that sound alike the more
+    /// frequent one wins.
+    pub fn from_dictionary(dictionary: &str) -> Self {
+        let mut best: HashMap<String, (usize, String)> = HashMap::new();
+        for line in dictionary.lines() {
+            let mut parts = line.split_whitespace();
+            let (Some(word), freq) = (parts.next(), parts.next().and_then(|f| f.parse().ok()).unwrap_or(0)) else {
+                continue;
+            };
+            let chars = word.chars().count();
+            if !(2..=MAX_WORD_CHARS).contains(&chars) || !word.chars().all(is_han) {
+                continue;
+            }
+            for key in keys(word) {
+                let slot = best.entry(key).or_insert((0, String::new()));
+                if freq > slot.0 {
+                    *slot = (freq, word.to_string());
+                }
+            }
+        }
+        SoundIndex { words: best.into_iter().map(|(k, (_, w))| (k, w)).collect() }
+    }
+
+    /// The known word that `text` sounds like, if any (not `text` itself).
+    pub fn lookup(&self, text: &str) -> Option<&str> {
+        keys(text).into_iter().find_map(|k| self.words.get(&k)).map(String::as_str).filter(|w| *w != text)
+    }
+}
+
+/// Every fuzzy pinyin reading of `word` (a few when characters have several).
+fn keys(word: &str) -> Vec<String> {
+    let mut readings = vec![String::new()];
+    for c in word.chars() {
+        let sounds: Vec<String> = match c.to_pinyin_multi() {
+            Some(multi) => multi.into_iter().map(|p| fuzzy(p.plain())).collect(),
+            None => return Vec::new(),
+        };
+        let mut next = Vec::new();
+        for reading in &readings {
+            for sound in &sounds {
+                if next.len() < MAX_READINGS {
+                    next.push(format!("{reading}{sound}-"));
+                }
+            }
+        }
+        next.dedup();
+        readings = next;
+    }
+    readings
+}
+
+/// One syllable with the distinctions accents blur removed.
+fn fuzzy(syllable: &str) -> String {
+    let mut s = syllable.to_string();
+    for (from, to) in [("zh", "z"), ("ch", "c"), ("sh", "s")] {
+        if let Some(rest) = s.strip_prefix(from) {
+            s = format!("{to}{rest}");
+        }
+    }
+    if let Some(rest) = s.strip_prefix('l') {
+        s = format!("n{rest}");
+    }
+    if s.ends_with("ng") {
+        s.pop();
+    }
+    s
+}
+
+/// Replaces stretches of `text` that are not known words but sound like one.
+/// `known` tells whether a word is in the dictionary. Only characters inside
+/// `unknown` byte ranges (words the dictionary lacks, filler excluded) may
+/// change, so a word the user spelled right is never altered: 防火强 becomes
+/// 防火墙, but 线程锁 never becomes 线参数.
+pub fn correct(
+    text: &str,
+    unknown: &[(usize, usize)],
+    known: impl Fn(&str) -> bool,
+    sounds: &SoundIndex,
+) -> (String, Vec<String>) {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let is_unknown = |byte: usize| unknown.iter().any(|&(s, e)| byte >= s && byte < e);
+    let mut out = String::with_capacity(text.len());
+    let mut corrected = Vec::new();
+    let mut i = 0;
+    'outer: while i < chars.len() {
+        for len in (2..=MAX_WORD_CHARS).rev() {
+            let Some(window) = chars.get(i..i + len) else { continue };
+            if !window.iter().all(|&(_, c)| is_han(c)) || !window.iter().any(|&(b, _)| is_unknown(b)) {
+                continue;
+            }
+            let start = window[0].0;
+            let end = chars.get(i + len).map_or(text.len(), |&(b, _)| b);
+            let stretch = &text[start..end];
+            if known(stretch) {
+                continue;
+            }
+            let Some(word) = sounds.lookup(stretch) else { continue };
+            let only_unknown_changed =
+                window.iter().zip(word.chars()).all(|(&(byte, typed), meant)| typed == meant || is_unknown(byte));
+            if only_unknown_changed && word.chars().count() == len {
+                out.push_str(word);
+                corrected.push(word.to_string());
+                i += len;
+                continue 'outer;
+            }
+        }
+        out.push(chars[i].1);
+        i += 1;
+    }
+    (out, corrected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sounds() -> SoundIndex {
+        SoundIndex::from_dictionary("协程 100\n防火墙 50\n进程 300\n生产者 20\n握手 40\n粘包 10\n")
+    }
+
+    fn fix(text: &str) -> String {
+        let all = [(0, text.len())];
+        correct(text, &all, |w| ["协程", "进程"].contains(&w), &sounds()).0
+    }
+
+    #[test]
+    fn homophones_become_the_known_word() {
+        assert_eq!(fix("携程"), "协程");
+        assert_eq!(fix("防火强"), "防火墙");
+        assert_eq!(fix("进城锁"), "进程锁");
+        assert_eq!(fix("生厂者"), "生产者", "-ng and -n sound alike");
+        assert_eq!(fix("站包"), "粘包", "粘 is also read zhan");
+    }
+
+    #[test]
+    fn known_and_unrelated_words_stay() {
+        assert_eq!(fix("协程"), "协程");
+        assert_eq!(fix("天气"), "天气");
+        let (text, _) = correct("线程锁", &[(6, 9)], |w| w == "线程", &SoundIndex::from_dictionary("参数 9\n"));
+        assert_eq!(text, "线程锁", "characters of a known word never change");
+        let (text, _) = correct("携程", &[], |_| false, &sounds());
+        assert_eq!(text, "携程", "only stretches with an unknown word are corrected");
+    }
+}
