@@ -104,7 +104,7 @@ fn stands_alone(text: &str, start: usize, end: usize) -> bool {
     let after = text[end..].chars().next();
     let starts_latin = word.chars().next().is_some_and(latin);
     let ends_latin = word.chars().next_back().is_some_and(latin);
-    !(starts_latin && before.is_some_and(latin)) && !(ends_latin && after.is_some_and(latin))
+    !(starts_latin && before.is_some_and(latin) || ends_latin && after.is_some_and(latin))
 }
 
 #[cfg(test)]

@@ -218,7 +218,7 @@ fn word_terms(word: &str, segmenter: &Segmenter) -> Vec<(String, f32)> {
     if words.len() <= 1 {
         return words.into_iter().map(|w| (w, 1.0)).collect();
     }
-    let whole_is_token = words.iter().any(|w| *w == normalized);
+    let whole_is_token = words.contains(&normalized);
     let share = if whole_is_token { 0.4 } else { 1.0 / words.len() as f32 };
     words
         .into_iter()

@@ -17,7 +17,7 @@ use crate::text::{is_han, normalize};
 /// jieba's dictionary frequencies add up to about this much. The compact
 /// dictionary is padded to the same total so that word probabilities, and so
 /// segmentations, come out as with the full dictionary.
-const FULL_DICT_TOTAL: usize = 60_101_967;
+const FULL_DICT_TOTAL: usize = 60_101_964;
 
 /// A word that cannot occur in text: it only carries the padding frequency.
 const PADDING_WORD: &str = "\u{E000}";
@@ -111,10 +111,10 @@ pub fn compact_dictionary<'a>(texts: impl Iterator<Item = &'a str>, extra_words:
     for text in texts {
         let text = normalize(text);
         for token in full.cut_all(&text) {
-            if token.word.chars().count() > 1 && token.word.chars().any(is_han) && !words.contains_key(token.word) {
-                if full.has_word(token.word) {
-                    words.insert(token.word.to_string(), full.suggest_freq(token.word).saturating_sub(1).max(1));
-                }
+            let word = token.word;
+            if word.chars().count() > 1 && word.chars().any(is_han) && !words.contains_key(word) && full.has_word(word)
+            {
+                words.insert(word.to_string(), full.suggest_freq(word).saturating_sub(1).max(1));
             }
         }
     }

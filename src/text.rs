@@ -31,7 +31,7 @@ pub fn clean_title(heading: &str) -> String {
 
 /// Emoji and marks people put before a question (⭐️, 🔥, ✅, •).
 fn is_decoration(c: char) -> bool {
-    matches!(c, '\u{2600}'..='\u{27BF}' | '\u{1F300}'..='\u{1FAFF}' | '\u{FE0F}' | '\u{200D}' | '•' | '·' | '*')
+    matches!(c, '\u{2600}'..='\u{27BF}' | '\u{2B00}'..='\u{2BFF}' | '\u{1F300}'..='\u{1FAFF}' | '\u{FE0F}' | '\u{200D}' | '•' | '·' | '*')
 }
 
 /// `18.` / `18、` / `18)` / `Q1:` / `问题 3：` prefixes.

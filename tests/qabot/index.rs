@@ -1,1 +1,78 @@
+//! Building, opening and refreshing the index.
 
+use qabot::Engine;
+use qabot::index::{self, Status};
+use qabot::load;
+
+use super::support::corpus_with;
+
+const TWO_QUESTIONS: &str = "## 1. 什么是 TCP？\nTCP 是传输控制协议。\n\n## 2. 什么是 UDP？\nUDP 是用户数据报协议。\n";
+
+#[test]
+fn build_then_open_then_detect_staleness() {
+    let corpus = corpus_with(&[("net.md", TWO_QUESTIONS)]);
+    let index_dir = corpus.path().join("index");
+    let loaded = load::load(corpus.path()).unwrap();
+    assert_eq!(index::status(&index_dir, &loaded), Status::Missing);
+    let report = index::build(&loaded, "corpus", &index_dir).unwrap();
+    assert_eq!(report.entries, 2);
+    assert_eq!(index::status(&index_dir, &loaded), Status::Fresh);
+
+    let engine = Engine::open(&index_dir).unwrap();
+    assert_eq!(engine.len(), 2);
+    let best = engine.ask("什么是udp").best.unwrap();
+    assert_eq!(best.id, "net#2");
+    assert_eq!(best.source, "corpus/net.md:4");
+
+    std::fs::write(corpus.path().join("net.md"), TWO_QUESTIONS.replace("UDP 是", "UDP 不是")).unwrap();
+    let edited = load::load(corpus.path()).unwrap();
+    assert_eq!(index::status(&index_dir, &edited), Status::Stale);
+    assert!(index::ensure_fresh(corpus.path(), &index_dir).unwrap().is_some(), "a stale index is rebuilt");
+    assert!(index::ensure_fresh(corpus.path(), &index_dir).unwrap().is_none(), "a fresh one is not");
+}
+
+#[test]
+fn rebuilding_keeps_ids_and_an_open_engine_keeps_answering() {
+    let corpus = corpus_with(&[("net.md", TWO_QUESTIONS)]);
+    let index_dir = corpus.path().join("index");
+    let loaded = load::load(corpus.path()).unwrap();
+    index::build(&loaded, "corpus", &index_dir).unwrap();
+    let engine = Engine::open(&index_dir).unwrap();
+    let before: Vec<String> = engine.entries().into_iter().map(|h| h.id).collect();
+    index::build(&loaded, "corpus", &index_dir).unwrap();
+    assert_eq!(engine.ask("什么是tcp").best.unwrap().id, "net#1", "the old engine still answers after a swap");
+    let after: Vec<String> = Engine::open(&index_dir).unwrap().entries().into_iter().map(|h| h.id).collect();
+    assert_eq!(before, after);
+    let leftovers: Vec<_> =
+        std::fs::read_dir(corpus.path()).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "no staging directories are left behind: {leftovers:?}");
+}
+
+#[test]
+fn a_corpus_with_errors_is_refused_and_the_old_index_kept() {
+    let corpus = corpus_with(&[("net.md", TWO_QUESTIONS)]);
+    let index_dir = corpus.path().join("index");
+    index::build(&load::load(corpus.path()).unwrap(), "corpus", &index_dir).unwrap();
+    std::fs::write(corpus.path().join("bad.md"), "---\ntitle: [oops\n---\n## 1. q?\na\n").unwrap();
+    let broken = load::load(corpus.path()).unwrap();
+    let err = index::build(&broken, "corpus", &index_dir).unwrap_err().to_string();
+    assert!(err.contains("bad.md:") && err.contains("front matter"), "{err}");
+    assert_eq!(Engine::open(&index_dir).unwrap().len(), 2);
+}
+
+#[test]
+fn garbage_in_the_index_is_reported_as_corrupt() {
+    let corpus = corpus_with(&[("net.md", TWO_QUESTIONS)]);
+    let index_dir = corpus.path().join("index");
+    index::build(&load::load(corpus.path()).unwrap(), "corpus", &index_dir).unwrap();
+    std::fs::write(index_dir.join("meta.json"), "not json").unwrap();
+    assert!(matches!(Engine::open(&index_dir), Err(qabot::Error::CorruptIndex(..))));
+    let missing = corpus.path().join("nowhere");
+    assert!(matches!(Engine::open(&missing), Err(qabot::Error::MissingIndex(..))));
+}
+
+#[test]
+fn a_missing_corpus_says_how_to_fix_it() {
+    let err = load::load(std::path::Path::new("/no/such/corpus")).unwrap_err().to_string();
+    assert!(err.contains("/no/such/corpus") && err.contains("--corpus"), "{err}");
+}

@@ -25,7 +25,8 @@ fn ids_and_lines_are_stable() {
     let a = parse(&seed_text(), "x.md", None);
     let b = parse(&seed_text(), "x.md", None);
     assert_eq!(a.entries, b.entries);
-    let lines: Vec<&str> = seed_text().lines().collect();
+    let text = seed_text();
+    let lines: Vec<&str> = text.lines().collect();
     for entry in &a.entries {
         assert!(lines[entry.line - 1].starts_with("####"), "line {} is the heading", entry.line);
     }

@@ -1,1 +1,77 @@
+//! Answers from the bundled corpus.
 
+use super::support::{bundled_corpus, engine};
+
+#[test]
+fn every_question_finds_its_own_entry_first() {
+    let corpus = qabot::load::load(&bundled_corpus()).unwrap();
+    let lost: Vec<&str> = corpus
+        .entries
+        .iter()
+        .filter(|e| engine().ask(&e.question).best.map(|b| b.id) != Some(e.id.clone()))
+        .map(|e| e.question.as_str())
+        .collect();
+    assert!(lost.is_empty(), "{lost:?}");
+}
+
+fn best(question: &str) -> String {
+    engine().ask(question).best.map(|b| b.question).unwrap_or_else(|| "<none>".into())
+}
+
+#[test]
+fn the_examples_people_type_find_the_right_entry() {
+    assert_eq!(best("tcp跟udp有啥不一样"), "TCP 和 UDP 的区别？");
+    assert!(best("什么是粘包").starts_with("什么是粘包"));
+    assert!(best("what is the GIL").contains("GIL"));
+    assert!(best("epol和selcet有什么不同").contains("epoll"), "Latin typos are corrected");
+    assert!(best("三次我手").contains("三次握手"), "Chinese homophone typos are corrected");
+    assert!(best("防火强").contains("防火墙"));
+    assert!(best("DNS解析").contains("域名解析"));
+}
+
+#[test]
+fn related_topics_exclude_the_answer_and_stay_on_subject() {
+    let answer = engine().ask("tcp和udp的区别");
+    let best = answer.best.unwrap();
+    assert!(!answer.related.is_empty() && answer.related.len() <= 5);
+    assert!(answer.related.iter().all(|r| r.id != best.id));
+    let first_three: Vec<&str> = answer.related.iter().take(3).map(|r| r.question.as_str()).collect();
+    assert!(
+        first_three.iter().any(|q| q.contains("握手") || q.contains("可靠") || q.contains("粘包")),
+        "{first_three:?}"
+    );
+}
+
+#[test]
+fn off_topic_questions_and_greetings_get_no_answer() {
+    for question in ["今天天气怎么样", "给我讲个笑话", "what's the weather like", "你好", "thanks"] {
+        assert_eq!(best(question), "<none>", "{question}");
+    }
+    assert_eq!(engine().ask("你好").note, Some(qabot::Note::Greeting));
+}
+
+#[test]
+fn blank_questions_are_noted_not_errors() {
+    for question in ["", "   ", "\t"] {
+        let answer = engine().ask(question);
+        assert_eq!(answer.note, Some(qabot::Note::Empty));
+        assert!(answer.best.is_none());
+    }
+}
+
+#[test]
+fn query_syntax_is_just_words() {
+    for question in ["a AND (", "title:", "*", "\"", "-", "http://x.y", "tcp OR udp NOT", "[]{}^~:\\", "udp\""] {
+        let _ = engine().ask(question);
+    }
+    assert_eq!(best("\"tcp\" AND (udp"), "TCP 和 UDP 的区别？");
+}
+
+#[test]
+fn near_duplicates_are_found() {
+    let pairs = engine().near_duplicates();
+    assert!(
+        pairs.iter().any(|(a, b)| a.question.contains("线程、进程、协程") && b.question.contains("进程、线程、协程")),
+        "{pairs:?}"
+    );
+}
