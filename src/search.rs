@@ -15,6 +15,7 @@ use crate::index::{self, DICT_FILE, Fields, GLOSSARY_COPY, Meta};
 use crate::query::{Analysis, Concept, Lexicon, Vocabulary, analyze, is_greeting};
 use crate::segment::{Segmenter, char_pairs};
 use crate::sound::SoundIndex;
+use crate::text::{is_filler, is_weak};
 use crate::{Answer, Error, Hit, Note};
 
 /// Candidates tantivy fetches before they are scored in full.
@@ -224,8 +225,9 @@ impl Engine {
             .into_iter()
             .map(|(bm25, address)| {
                 let (coverage, in_title) = self.coverage(searcher, address, analysis, &weights);
-                let sound = self.sound(searcher, address, analysis);
-                let score = 10.0 * coverage + 4.0 * in_title + 3.0 * bm25 / top_score.max(f32::EPSILON) + 2.0 * sound;
+                let (sound, precision) = self.title_match(searcher, address, analysis);
+                let bm25 = bm25 / top_score.max(f32::EPSILON);
+                let score = 10.0 * coverage + 4.0 * in_title + 3.0 * bm25 + 2.0 * sound + 2.0 * precision;
                 Scored { address, score, coverage, sound }
             })
             .collect();
@@ -319,17 +321,23 @@ impl Engine {
         concept.terms.iter().filter(|(_, w)| *w > 0.5).any(|(term, _)| has_term(searcher, address, field, term))
     }
 
-    /// Share of the question's ideograph and pinyin pairs found in the title.
-    fn sound(&self, searcher: &Searcher, address: DocAddress, analysis: &Analysis) -> f32 {
-        if analysis.pairs.is_empty() {
-            return 0.0;
-        }
-        let Ok(document) = searcher.doc::<TantivyDocument>(address) else { return 0.0 };
-        let title = document.get_first(self.fields.question).and_then(|v| v.as_str()).unwrap_or("");
-        let title_pairs = char_pairs(&crate::text::normalize(title));
-        let shared = analysis.pairs.iter().filter(|p| p.contains('|') && title_pairs.contains(p)).count();
+    /// How the title compares with the question: the share of the
+    /// question's ideograph and pinyin pairs found in the title (catches
+    /// typos), and the share of the title's own words the question asked
+    /// about (prefers 阻塞与非阻塞 over 异步非阻塞 for 非阻塞).
+    fn title_match(&self, searcher: &Searcher, address: DocAddress, analysis: &Analysis) -> (f32, f32) {
+        let Ok(document) = searcher.doc::<TantivyDocument>(address) else { return (0.0, 0.0) };
+        let title =
+            crate::text::normalize(document.get_first(self.fields.question).and_then(|v| v.as_str()).unwrap_or(""));
         let sounds = analysis.pairs.iter().filter(|p| p.contains('|')).count();
-        if sounds == 0 { 0.0 } else { shared as f32 / sounds as f32 }
+        let sound = if sounds == 0 {
+            0.0
+        } else {
+            let title_pairs = char_pairs(&title);
+            let shared = analysis.pairs.iter().filter(|p| p.contains('|') && title_pairs.contains(p)).count();
+            shared as f32 / sounds as f32
+        };
+        (sound, title_precision(&title, &self.segmenter, analysis))
     }
 
     fn related_of(&self, searcher: &Searcher, id: &str) -> Vec<Hit> {
@@ -372,6 +380,26 @@ impl Engine {
             source: format!("{}/{}:{line}", self.meta.corpus_label, text(f.file)),
         }
     }
+}
+
+/// Share of a title's subject characters (filler and punctuation aside) that
+/// the question's terms cover.
+fn title_precision(title: &str, segmenter: &Segmenter, analysis: &Analysis) -> f32 {
+    let mut counted = vec![false; title.len()];
+    for (start, word) in segmenter.cut(title) {
+        if !is_filler(word) && !is_weak(word) {
+            counted[start..start + word.len()].iter_mut().for_each(|c| *c = true);
+        }
+    }
+    let mut covered = vec![false; title.len()];
+    for (term, _) in analysis.concepts.iter().flat_map(|c| &c.terms) {
+        for (at, _) in title.match_indices(term.as_str()) {
+            covered[at..at + term.len()].iter_mut().for_each(|c| *c = true);
+        }
+    }
+    let total = counted.iter().filter(|c| **c).count();
+    let hit = counted.iter().zip(&covered).filter(|(c, v)| **c && **v).count();
+    if total == 0 { 0.0 } else { hit as f32 / total as f32 }
 }
 
 /// Whether the entry at `address` has `term` in `field`.

@@ -84,6 +84,23 @@ impl Segmenter {
             .collect()
     }
 
+    /// Words to index: [`Segmenter::words`] plus every dictionary word inside
+    /// the text however jieba cut it, so that a question's word is found even
+    /// where the text was segmented differently (阻塞与非阻塞 is cut 阻塞 / 与非 /
+    /// 阻塞, yet holds 非阻塞).
+    pub fn index_words(&self, text: &str) -> Vec<String> {
+        let mut out = self.words(text);
+        let normalized = normalize(text);
+        let seen: std::collections::HashSet<String> = out.iter().cloned().collect();
+        let extra = self.jieba.cut_all(&normalized).into_iter().map(|t| t.word);
+        let extra: Vec<String> = extra
+            .filter(|w| w.chars().count() > 1 && w.chars().all(is_han) && !seen.contains(*w))
+            .map(str::to_string)
+            .collect();
+        out.extend(extra);
+        out
+    }
+
     /// Whether the dictionary has this word.
     pub fn has_word(&self, word: &str) -> bool {
         self.jieba.has_word(word)
@@ -174,7 +191,7 @@ impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(self.0.words(text))
+        VecTokenStream::new(self.0.index_words(text))
     }
 }
 
