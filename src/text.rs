@@ -88,9 +88,7 @@ const ENGLISH_MARKERS: &[&str] = &["what", "how", "why", "when", "which", "diffe
 pub fn looks_like_question(heading: &str) -> bool {
     let lower = heading.to_lowercase();
     let numbered = strip_numbering(heading.trim()) != heading.trim();
-    let starred = heading.trim_start().starts_with(is_decoration);
     numbered
-        || starred
         || QUESTION_MARKERS.iter().any(|m| lower.contains(m))
         || lower.split(|c: char| !c.is_ascii_alphabetic()).any(|w| ENGLISH_MARKERS.contains(&w))
 }

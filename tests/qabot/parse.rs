@@ -77,3 +77,17 @@ fn a_file_without_questions_has_no_entries() {
     let parsed = parse(&std::fs::read_to_string(path).unwrap(), "llm.md", None);
     assert!(parsed.entries.is_empty(), "{:?}", parsed.entries.iter().map(|e| &e.question).collect::<Vec<_>>());
 }
+
+#[test]
+fn the_whole_javaguide_corpus_loads_with_its_question_counts() {
+    let corpus = qabot::load::load(&shared_corpora().join("Snailclimb__JavaGuide/docs")).unwrap();
+    assert_eq!(corpus.files.len(), 19);
+    let empty: Vec<&str> = corpus.files.iter().filter(|f| f.entries == 0).map(|f| f.file.as_str()).collect();
+    assert_eq!(
+        empty,
+        ["ai/interview-questions/llm-interview-questions.md", "ai/interview-questions/rag-interview-questions.md"]
+    );
+    assert!(corpus.files.iter().filter(|f| f.entries > 0).all(|f| f.question_level == Some(3)));
+    assert_eq!(corpus.entries.len(), 459);
+    assert!(corpus.errors().next().is_none());
+}
