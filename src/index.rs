@@ -115,6 +115,8 @@ pub(crate) fn read_meta(index_dir: &Path) -> Result<Meta, Error> {
 #[derive(Debug, Clone)]
 pub struct BuildReport {
     pub entries: usize,
+    /// Warnings found in the corpus (files without entries, empty answers…).
+    pub warnings: Vec<crate::Problem>,
     pub files: usize,
     pub elapsed: Duration,
 }
@@ -135,7 +137,8 @@ pub fn build(corpus: &Corpus, corpus_label: &str, index_dir: &Path) -> Result<Bu
         return Err(e);
     }
     swap_in(&staging, index_dir)?;
-    Ok(BuildReport { entries: corpus.entries.len(), files: corpus.files.len(), elapsed: started.elapsed() })
+    let warnings = corpus.problems.clone();
+    Ok(BuildReport { entries: corpus.entries.len(), warnings, files: corpus.files.len(), elapsed: started.elapsed() })
 }
 
 /// Loads the corpus and builds when the index is not fresh. Returns the

@@ -50,6 +50,9 @@ pub fn open_engine(paths: &Paths) -> anyhow::Result<Engine> {
 }
 
 fn say_built(report: &BuildReport, why: &str) {
+    for problem in &report.warnings {
+        eprintln!("warning: {}:{}: {}", problem.file, problem.line, problem.message);
+    }
     eprintln!(
         "qabot: indexed {} entries from {} files in {:.2} s ({why})",
         report.entries,
@@ -61,9 +64,6 @@ fn say_built(report: &BuildReport, why: &str) {
 /// `qabot index`: always rebuilds.
 pub fn build_index(paths: &Paths) -> anyhow::Result<()> {
     let corpus = qabot::load::load(&paths.corpus)?;
-    for problem in corpus.problems.iter().filter(|p| p.severity == qabot::Severity::Warning) {
-        eprintln!("warning: {}:{}: {}", problem.file, problem.line, problem.message);
-    }
     let report = index::build(&corpus, &paths.corpus.to_string_lossy(), &paths.index)
         .with_context(|| format!("building the index in {}", paths.index.display()))?;
     say_built(&report, "qabot index");
