@@ -165,9 +165,10 @@ pub fn parse(text: &str, file: &str, default_level: Option<u8>) -> ParsedFile {
 ///
 /// 1. A *question list*: the shallowest level with at least two headings that
 ///    look like questions (see [`looks_like_question`]) making up at least a
-///    third of that level's headings. When the file also has a single H1, the
-///    list must be long (8 or more questions, half of the level) to win over
-///    rule 2, since a one-question file often has question-like sub-headings.
+///    third of that level's headings. In a file with a single H1, a list
+///    deeper than H2 must be long (8 or more questions, half of the level) to
+///    win over rule 2, since a one-question file often has question-like
+///    sub-headings.
 /// 2. Otherwise a file with exactly one H1 is one entry: the H1 is the question.
 /// 3. Otherwise the file has no entries (and `qabot check` says so).
 fn choose_level(headings: &[Heading]) -> Option<u8> {
@@ -178,7 +179,7 @@ fn choose_level(headings: &[Heading]) -> Option<u8> {
         let asked = at_level.iter().filter(|h| looks_like_question(&h.text)).count();
         let total = at_level.len();
         let is_list = asked >= 2 && asked * 3 >= total;
-        let beats_single_h1 = h1_count != 1 || level == 1 || (asked >= 8 && asked * 2 >= total);
+        let beats_single_h1 = h1_count != 1 || level <= 2 || (asked >= 8 && asked * 2 >= total);
         if is_list && beats_single_h1 {
             return Some(level);
         }

@@ -20,7 +20,7 @@ use crate::{Error, related};
 
 /// Bumped whenever the schema or the way text is indexed changes, so that an
 /// index built by an older qabot is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 pub(crate) const META_FILE: &str = "qabot.json";
 pub(crate) const DICT_FILE: &str = "words.txt";
@@ -141,13 +141,24 @@ pub fn build(corpus: &Corpus, corpus_label: &str, index_dir: &Path) -> Result<Bu
     Ok(BuildReport { entries: corpus.entries.len(), warnings, files: corpus.files.len(), elapsed: started.elapsed() })
 }
 
-/// Loads the corpus and builds when the index is not fresh. Returns the
-/// build report when it built.
-pub fn ensure_fresh(corpus_dir: &Path, index_dir: &Path) -> Result<Option<BuildReport>, Error> {
+/// Loads the corpus and builds when the index is not fresh. Returns why it
+/// built and the build report, when it did.
+pub fn ensure_fresh(corpus_dir: &Path, index_dir: &Path) -> Result<Option<(Status, BuildReport)>, Error> {
     let corpus = load::load(corpus_dir)?;
     match status(index_dir, &corpus) {
         Status::Fresh => Ok(None),
-        _ => build(&corpus, &corpus_dir.to_string_lossy(), index_dir).map(Some),
+        why => build(&corpus, &corpus_dir.to_string_lossy(), index_dir).map(|report| Some((why, report))),
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Fresh => write!(f, "the index is up to date"),
+            Status::Missing => write!(f, "there was no index yet"),
+            Status::Stale => write!(f, "the corpus or qabot changed since the last build"),
+            Status::Corrupt(why) => write!(f, "the index was unreadable ({why}) and was rebuilt"),
+        }
     }
 }
 

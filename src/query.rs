@@ -141,6 +141,7 @@ const GREETINGS: &[&str] = &[
 /// Whether the whole question is a greeting, give or take punctuation.
 pub fn is_greeting(question: &str) -> bool {
     let bare: String = normalize(question)
+        .trim_end_matches(|c: char| "呀啊哦吧呢嘛哈啦~～!！.。 ".contains(c))
         .chars()
         .filter(|c| c.is_alphanumeric() || is_han(*c) || *c == ' ')
         .collect::<String>()
@@ -294,6 +295,7 @@ mod tests {
     fn greetings_are_recognised() {
         assert!(is_greeting("你好！"));
         assert!(is_greeting("Thank you"));
+        assert!(is_greeting("你好呀~"));
         assert!(!is_greeting("你好，tcp是什么"));
     }
 }

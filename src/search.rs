@@ -54,6 +54,16 @@ struct Scored {
     score: f32,
     coverage: f32,
     sound: f32,
+    /// More than one incidental word of a long answer: something in the
+    /// title, several concepts, or an identifier (`SYN_RCVD`).
+    evidence: bool,
+}
+
+/// How much of the question an entry covers.
+struct Coverage {
+    share: f32,
+    in_title: f32,
+    evidence: bool,
 }
 
 impl Engine {
@@ -130,7 +140,7 @@ impl Engine {
         let searcher = self.reader.searcher();
         let ranked = self.rank(&searcher, &analysis);
         let runner_up = ranked.get(1).map_or(0.0, |s| s.score);
-        let confident = ranked.first().filter(|s| {
+        let confident = ranked.first().filter(|s| s.evidence || s.sound >= MIN_SOUND).filter(|s| {
             s.coverage >= MIN_COVERAGE
                 || (s.sound >= MIN_SOUND && s.coverage >= MIN_COVERAGE_WITH_SOUND)
                 || (s.coverage >= MIN_COVERAGE_CLEAR_WINNER && s.score >= CLEAR_WIN * runner_up)
@@ -151,6 +161,22 @@ impl Engine {
                 Answer { best: None, related: Vec::new(), suggestions, note }
             }
         }
+    }
+
+    /// Up to `limit` entries that match the question best, confident or not
+    /// (for browsing, such as Telegram's inline mode).
+    pub fn search(&self, question: &str, limit: usize) -> Vec<Hit> {
+        let analysis = analyze(question, &self.lexicon());
+        if !analysis.has_subject() && analysis.pairs.is_empty() {
+            return Vec::new();
+        }
+        let searcher = self.reader.searcher();
+        self.rank(&searcher, &analysis)
+            .into_iter()
+            .filter(|s| s.coverage > 0.0 || s.sound >= MIN_SOUND)
+            .take(limit)
+            .filter_map(|s| self.hit(&searcher, s.address, s.score))
+            .collect()
     }
 
     /// The entry with this id, with its related entries.
@@ -224,11 +250,12 @@ impl Engine {
         let mut scored: Vec<Scored> = top
             .into_iter()
             .map(|(bm25, address)| {
-                let (coverage, in_title) = self.coverage(searcher, address, analysis, &weights);
+                let Coverage { share: coverage, in_title, evidence } =
+                    self.coverage(searcher, address, analysis, &weights);
                 let (sound, precision) = self.title_match(searcher, address, analysis);
                 let bm25 = bm25 / top_score.max(f32::EPSILON);
                 let score = 10.0 * coverage + 4.0 * in_title + 3.0 * bm25 + 2.0 * sound + 2.0 * precision;
-                Scored { address, score, coverage, sound }
+                Scored { address, score, coverage, sound, evidence }
             })
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -293,28 +320,34 @@ impl Engine {
 
     /// Weighted share of the subject concepts the entry has anywhere, and the
     /// share it has in its title.
-    fn coverage(&self, searcher: &Searcher, address: DocAddress, analysis: &Analysis, weights: &[f32]) -> (f32, f32) {
+    fn coverage(&self, searcher: &Searcher, address: DocAddress, analysis: &Analysis, weights: &[f32]) -> Coverage {
         let total: f32 = weights.iter().sum();
         if total <= 0.0 {
-            return (0.0, 0.0);
+            return Coverage { share: 0.0, in_title: 0.0, evidence: false };
         }
         let f = &self.fields;
-        let (mut covered, mut in_title) = (0.0, 0.0);
+        let (mut covered, mut in_title, mut matched, mut identifier) = (0.0, 0.0, 0, false);
         for (concept, weight) in analysis.concepts.iter().zip(weights) {
             if *weight <= 0.0 {
                 continue;
             }
             let typo = if concept.corrected { 0.75 } else { 1.0 };
-            if self.has_concept(searcher, address, f.question, concept) {
-                covered += weight * typo;
+            let found = if self.has_concept(searcher, address, f.question, concept) {
                 in_title += weight * typo;
+                1.0
             } else if self.has_concept(searcher, address, f.context, concept)
                 || self.has_concept(searcher, address, f.answer, concept)
             {
-                covered += weight * typo * 0.8;
-            }
+                0.8
+            } else {
+                continue;
+            };
+            covered += weight * typo * found;
+            matched += 1;
+            identifier |= concept.label.chars().any(|c| c.is_ascii_alphanumeric());
         }
-        (covered / total, in_title / total)
+        let evidence = in_title > 0.0 || matched >= 2 || identifier;
+        Coverage { share: covered / total, in_title: in_title / total, evidence }
     }
 
     fn has_concept(&self, searcher: &Searcher, address: DocAddress, field: Field, concept: &Concept) -> bool {

@@ -3,8 +3,9 @@
 //! dictionary is filed under its pinyin, and a stretch of a question that is
 //! not a known word but sounds like one is read as that word.
 //!
-//! Pinyin is compared "fuzzily", as input methods do for regional accents:
-//! zh/z, ch/c, sh/s, l/n and -ng/-n are not told apart, and tones are ignored.
+//! Tones are ignored; initials and finals must match exactly, since the
+//! "fuzzy" pinyin of input methods (an/ang, l/n) turns too many ordinary
+//! words into corpus words.
 
 use std::collections::HashMap;
 
@@ -38,7 +39,7 @@ impl SoundIndex {
             if !(2..=MAX_WORD_CHARS).contains(&chars) || !word.chars().all(is_han) {
                 continue;
             }
-            for key in keys(word) {
+            for key in keys(word, true) {
                 let slot = best.entry(key).or_insert((0, String::new()));
                 if freq > slot.0 {
                     *slot = (freq, word.to_string());
@@ -50,18 +51,19 @@ impl SoundIndex {
 
     /// The known word that `text` sounds like, if any (not `text` itself).
     pub fn lookup(&self, text: &str) -> Option<&str> {
-        keys(text).into_iter().find_map(|k| self.words.get(&k)).map(String::as_str).filter(|w| *w != text)
+        keys(text, false).into_iter().find_map(|k| self.words.get(&k)).map(String::as_str).filter(|w| *w != text)
     }
 }
 
-/// Every fuzzy pinyin reading of `word` (a few when characters have several).
-fn keys(word: &str) -> Vec<String> {
+/// The pinyin readings of `word`, tones ignored: every combination of its
+/// characters' readings (a few at most) for a dictionary word, only the most
+/// common reading for what the user typed — so that 站包 finds 粘包 (粘 is
+/// also read zhan) but a rare reading of a typed character finds nothing.
+fn keys(word: &str, all_readings: bool) -> Vec<String> {
     let mut readings = vec![String::new()];
     for c in word.chars() {
-        let sounds: Vec<String> = match c.to_pinyin_multi() {
-            Some(multi) => multi.into_iter().map(|p| fuzzy(p.plain())).collect(),
-            None => return Vec::new(),
-        };
+        let Some(multi) = c.to_pinyin_multi() else { return Vec::new() };
+        let sounds: Vec<&str> = multi.into_iter().map(|p| p.plain()).take(if all_readings { 4 } else { 1 }).collect();
         let mut next = Vec::new();
         for reading in &readings {
             for sound in &sounds {
@@ -74,23 +76,6 @@ fn keys(word: &str) -> Vec<String> {
         readings = next;
     }
     readings
-}
-
-/// One syllable with the distinctions accents blur removed.
-fn fuzzy(syllable: &str) -> String {
-    let mut s = syllable.to_string();
-    for (from, to) in [("zh", "z"), ("ch", "c"), ("sh", "s")] {
-        if let Some(rest) = s.strip_prefix(from) {
-            s = format!("{to}{rest}");
-        }
-    }
-    if let Some(rest) = s.strip_prefix('l') {
-        s = format!("n{rest}");
-    }
-    if s.ends_with("ng") {
-        s.pop();
-    }
-    s
 }
 
 /// Replaces stretches of `text` that are not known words but sound like one.
@@ -142,7 +127,7 @@ mod tests {
     use super::*;
 
     fn sounds() -> SoundIndex {
-        SoundIndex::from_dictionary("协程 100\n防火墙 50\n进程 300\n生产者 20\n握手 40\n粘包 10\n")
+        SoundIndex::from_dictionary("协程 100\n防火墙 50\n进程 300\n生产者 20\n握手 40\n粘包 10\n间隔 5\n")
     }
 
     fn fix(text: &str) -> String {
@@ -155,7 +140,7 @@ mod tests {
         assert_eq!(fix("携程"), "协程");
         assert_eq!(fix("防火强"), "防火墙");
         assert_eq!(fix("进城锁"), "进程锁");
-        assert_eq!(fix("生厂者"), "生产者", "-ng and -n sound alike");
+        assert_eq!(fix("生厂者"), "生厂者", "厂 (chang) does not sound like 产 (chan)");
         assert_eq!(fix("站包"), "粘包", "粘 is also read zhan");
     }
 
@@ -163,6 +148,7 @@ mod tests {
     fn known_and_unrelated_words_stay() {
         assert_eq!(fix("协程"), "协程");
         assert_eq!(fix("天气"), "天气");
+        assert_eq!(fix("讲个"), "讲个", "jiang is not jian");
         let (text, _) = correct("线程锁", &[(6, 9)], |w| w == "线程", &SoundIndex::from_dictionary("参数 9\n"));
         assert_eq!(text, "线程锁", "characters of a known word never change");
         let (text, _) = correct("携程", &[], |_| false, &sounds());

@@ -28,6 +28,7 @@ pub fn run(paths: &Paths, options: &Options) -> anyhow::Result<()> {
     if options.json {
         writeln!(out, "{}", json::line(&question, &answer, None))?;
     } else {
+        super::live::record_unanswered(paths, &std::sync::Mutex::new(()), &question, &answer, "ask");
         render::answer(&mut out, &answer, &render::Style::detect())?;
     }
     out.flush()?;

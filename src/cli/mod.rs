@@ -5,8 +5,12 @@ pub mod ask;
 pub mod check;
 pub mod eval;
 pub mod json;
+pub mod live;
 pub mod render;
 pub mod repl;
+pub mod report;
+pub mod telegram;
+mod telegram_html;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,13 +18,15 @@ use std::time::Instant;
 
 use anyhow::Context;
 use qabot::index::{self, BuildReport};
-use qabot::{Engine, Error};
+use qabot::{Engine, Error, Hit};
 
 /// Where the corpus and the index are.
 #[derive(Debug, Clone)]
 pub struct Paths {
     pub corpus: PathBuf,
     pub index: PathBuf,
+    /// Where unanswered questions are logged.
+    pub data: PathBuf,
 }
 
 /// Logs go to stderr; `RUST_LOG` sets the level (warnings by default).
@@ -32,8 +38,8 @@ pub fn init_logging() {
 /// Builds the index when it is missing, stale or unreadable, then opens it.
 pub fn open_engine(paths: &Paths) -> anyhow::Result<Engine> {
     let started = Instant::now();
-    if let Some(report) = index::ensure_fresh(&paths.corpus, &paths.index)? {
-        say_built(&report, "index was missing or out of date");
+    if let Some((why, report)) = index::ensure_fresh(&paths.corpus, &paths.index)? {
+        say_built(&report, &why.to_string());
     }
     match Engine::open(&paths.index) {
         Ok(engine) => Ok(engine),
@@ -90,4 +96,24 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 pub fn use_colour() -> bool {
     use std::io::IsTerminal;
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Entries grouped by category, in corpus order.
+pub fn categories(entries: &[Hit]) -> Vec<(String, Vec<Hit>)> {
+    let mut groups: Vec<(String, Vec<Hit>)> = Vec::new();
+    for hit in entries {
+        match groups.iter_mut().find(|(name, _)| *name == hit.category) {
+            Some((_, hits)) => hits.push(hit.clone()),
+            None => groups.push((hit.category.clone(), vec![hit.clone()])),
+        }
+    }
+    groups
+}
+
+/// A random entry with its related entries, picked by the clock.
+pub fn random_entry(engine: &Engine) -> Option<(Hit, Vec<Hit>)> {
+    let entries = engine.entries();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.subsec_nanos() as usize;
+    let pick = entries.get(nanos.wrapping_mul(2_654_435_761) % entries.len().max(1))?;
+    engine.show(&pick.id)
 }

@@ -7,13 +7,17 @@ use std::io::{self, BufRead, Write};
 use qabot::{Answer, Engine, Hit};
 use rustyline::error::ReadlineError;
 
-use super::{Paths, json, open_engine, render};
+use super::live::Live;
+use super::{Paths, json, render};
 
 #[derive(Debug, clap::Args)]
 pub struct Options {
     /// Answer with one JSON object per input line (see README).
     #[arg(long)]
     json: bool,
+    /// Follow the corpus: rebuild and switch to the new index when files change.
+    #[arg(long)]
+    watch: bool,
 }
 
 /// A line longer than this is cut; the rest of it is read and dropped.
@@ -25,24 +29,25 @@ Type a question and press Enter. Commands:
   :show ID   show the entry with that id
   :list      list all entries by category
   :random    show a random entry
+  :reload    rebuild the index from the corpus now
   :help      this help
   :quit      leave (or Ctrl-D)";
 
 pub fn run(paths: &Paths, options: &Options) -> anyhow::Result<()> {
     use std::io::IsTerminal;
-    let engine = open_engine(paths)?;
+    let live = Live::open(paths, options.watch)?;
     if options.json {
-        return json_loop(&engine, io::stdin().lock(), io::stdout().lock());
+        return json_loop(&live, io::stdin().lock(), io::stdout().lock());
     }
     if io::stdin().is_terminal() {
-        interactive(&engine)
+        interactive(&live)
     } else {
         let style = render::Style { colour: false };
         let mut session = Session::default();
         let mut out = io::stdout().lock();
         let mut input = io::stdin().lock();
         while let Some(line) = read_line(&mut input)? {
-            if !session.handle(&engine, &line.text, &mut out, &style)? {
+            if !session.handle(&live, &line.text, &mut out, &style)? {
                 break;
             }
             out.flush()?;
@@ -96,17 +101,18 @@ pub fn read_line(input: &mut impl BufRead) -> io::Result<Option<InputLine>> {
 }
 
 /// The JSON interface: exactly one output line per input line, flushed.
-pub fn json_loop(engine: &Engine, mut input: impl BufRead, mut out: impl Write) -> anyhow::Result<()> {
+/// Each question is answered by the engine serving at that moment.
+pub fn json_loop(live: &Live, mut input: impl BufRead, mut out: impl Write) -> anyhow::Result<()> {
     while let Some(line) = read_line(&mut input)? {
         let text = line.text.trim_end_matches(['\r', '\n']);
-        let answer = engine.ask(text);
+        let answer = live.engine().ask(text);
         writeln!(out, "{}", json::line(text, &answer, line.error))?;
         out.flush()?;
     }
     Ok(())
 }
 
-fn interactive(engine: &Engine) -> anyhow::Result<()> {
+fn interactive(live: &Live) -> anyhow::Result<()> {
     let mut editor = rustyline::DefaultEditor::new()?;
     let history = std::env::var_os("HOME").map(|home| std::path::PathBuf::from(home).join(".qabot_history"));
     if let Some(path) = &history {
@@ -114,7 +120,7 @@ fn interactive(engine: &Engine) -> anyhow::Result<()> {
     }
     let style = render::Style::detect();
     let mut session = Session::default();
-    eprintln!("qabot: {} entries. Ask a question, or :help.", engine.len());
+    eprintln!("qabot: {} entries. Ask a question, or :help.", live.engine().len());
     loop {
         match editor.readline("qabot> ") {
             Ok(line) => {
@@ -122,7 +128,7 @@ fn interactive(engine: &Engine) -> anyhow::Result<()> {
                     let _ = editor.add_history_entry(line.as_str());
                 }
                 let mut out = io::stdout().lock();
-                if !session.handle(engine, &line, &mut out, &style)? {
+                if !session.handle(live, &line, &mut out, &style)? {
                     break;
                 }
             }
@@ -145,20 +151,21 @@ struct Session {
 
 impl Session {
     /// Handles one line; `false` means quit.
-    fn handle(&mut self, engine: &Engine, line: &str, out: &mut impl Write, style: &render::Style) -> io::Result<bool> {
+    fn handle(&mut self, live: &Live, line: &str, out: &mut impl Write, style: &render::Style) -> io::Result<bool> {
+        let engine = &live.engine();
         let line = line.trim();
         match line.split_once(' ').map_or((line, ""), |(c, rest)| (c, rest.trim())) {
             (":quit" | ":q" | ":exit", _) => return Ok(false),
             (":help" | ":h", _) => writeln!(out, "{HELP}")?,
             (":list", _) => list(engine, out, style)?,
-            (":random", _) => {
-                let entries = engine.entries();
-                let pick = random_index(entries.len());
-                match pick.and_then(|i| engine.show(&entries[i].id)) {
-                    Some((hit, related)) => self.show(out, &hit, related, style)?,
-                    None => writeln!(out, "the corpus is empty")?,
-                }
-            }
+            (":reload", _) => match live.reload() {
+                Ok(summary) => writeln!(out, "reloaded: {summary}")?,
+                Err(e) => writeln!(out, "reload failed; still serving the previous index:\n{e:#}")?,
+            },
+            (":random", _) => match super::random_entry(engine) {
+                Some((hit, related)) => self.show(out, &hit, related, style)?,
+                None => writeln!(out, "the corpus is empty")?,
+            },
             (":show", id) => match engine.show(id) {
                 Some((hit, related)) => self.show(out, &hit, related, style)?,
                 None => writeln!(out, "no entry with id {id:?}; :list shows them all")?,
@@ -173,6 +180,7 @@ impl Session {
                 }
                 _ => {
                     let answer = engine.ask(line);
+                    live.record_unanswered(line, &answer, "repl");
                     render::answer(out, &answer, style)?;
                     self.remember(answer);
                 }
@@ -203,10 +211,4 @@ fn list(engine: &Engine, out: &mut impl Write, style: &render::Style) -> io::Res
         writeln!(out, "  {:<24} {}", hit.id, hit.question)?;
     }
     Ok(())
-}
-
-/// A random index below `len`, seeded from the clock.
-fn random_index(len: usize) -> Option<usize> {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.subsec_nanos() as usize;
-    (len > 0).then(|| nanos.wrapping_mul(2_654_435_761) % len)
 }

@@ -91,3 +91,19 @@ fn the_whole_javaguide_corpus_loads_with_its_question_counts() {
     assert_eq!(corpus.entries.len(), 459);
     assert!(corpus.errors().next().is_none());
 }
+
+#[test]
+fn a_title_h1_over_a_short_h2_list_and_a_one_question_file() {
+    let listed = parse("# 网络面试题\n\n## 1. 什么是 TCP？\n答\n\n## 2. 什么是 UDP？\n答\n", "net.md", None);
+    assert_eq!(listed.question_level, Some(2));
+    assert_eq!(listed.entries[0].category, "网络面试题");
+    let single = parse(
+        "# Redis 持久化机制\n\n## 面试题\n问\n\n## 面试题剖析\n\n### 为什么要持久化？\n答\n\n### RDB 和 AOF 如何选择？\n答\n",
+        "x/redis.md",
+        None,
+    );
+    assert_eq!(single.question_level, Some(1));
+    assert_eq!(single.entries.len(), 1);
+    assert_eq!(single.entries[0].question, "Redis 持久化机制");
+    assert_eq!(single.entries[0].category, "x", "a one-question file takes its directory as category");
+}

@@ -1,0 +1,194 @@
+//! Scale study (harness = false), used by `scripts/bench.sh`:
+//!
+//! ```sh
+//! cargo bench --bench scale -- latency --index DIR --questions FILE [--k 5000] [--warmup 200]
+//! cargo bench --bench scale -- phases --corpus DIR
+//! ```
+//!
+//! `latency` times `Engine::ask` per question on one thread (K questions,
+//! cycling over the file) and prints p50/p90/p99 in µs and questions/s.
+//! `phases` times each phase of an index build separately: loading the
+//! corpus, the compact dictionary, related topics (and inside it the
+//! segmentation it does), then the whole `index::build`; the rest of the
+//! build is tantivy indexing. Both print a human summary on stderr and one
+//! JSON line on stdout. Without a mode (plain `cargo bench`) it runs
+//! `latency` on the seed corpus with `../shared/eval/dev.jsonl`.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use qabot::segment::{Segmenter, compact_dictionary};
+use serde_json::json;
+
+#[derive(Debug, Parser)]
+struct Args {
+    #[command(subcommand)]
+    mode: Option<Mode>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Mode {
+    /// Per-question latency of `Engine::ask`.
+    Latency {
+        #[arg(long)]
+        index: PathBuf,
+        /// One question per line, or JSON lines with a "q" field.
+        #[arg(long)]
+        questions: PathBuf,
+        /// Questions to time (cycling over the file).
+        #[arg(long, default_value_t = 5000)]
+        k: usize,
+        /// Questions asked first, untimed.
+        #[arg(long, default_value_t = 200)]
+        warmup: usize,
+    },
+    /// Time of each phase of an index build.
+    Phases {
+        #[arg(long)]
+        corpus: PathBuf,
+    },
+}
+
+fn main() -> Result<()> {
+    // `cargo bench` passes `--bench` to every bench binary.
+    let args = Args::parse_from(std::env::args().filter(|a| a != "--bench"));
+    match args.mode {
+        Some(Mode::Latency { index, questions, k, warmup }) => latency(&index, &questions, k, warmup),
+        Some(Mode::Phases { corpus }) => phases(&corpus),
+        None => {
+            let (_tmp, index) = common::seed_index();
+            latency(&index, &common::root().join("../shared/eval/dev.jsonl"), 2000, 200)
+        }
+    }
+}
+
+fn latency(index: &std::path::Path, questions: &std::path::Path, k: usize, warmup: usize) -> Result<()> {
+    let questions = common::read_questions(questions).with_context(|| format!("reading {}", questions.display()))?;
+    if questions.is_empty() || k == 0 {
+        bail!("no questions to ask");
+    }
+    let started = Instant::now();
+    let engine = qabot::Engine::open(index).with_context(|| format!("opening {}", index.display()))?;
+    let open = started.elapsed();
+    for question in questions.iter().cycle().take(warmup) {
+        std::hint::black_box(engine.ask(question));
+    }
+    let mut micros = Vec::with_capacity(k);
+    let mut answered = 0usize;
+    let total = Instant::now();
+    for question in questions.iter().cycle().take(k) {
+        let t = Instant::now();
+        let answer = engine.ask(question);
+        micros.push(t.elapsed().as_secs_f64() * 1e6);
+        answered += usize::from(answer.best.is_some());
+    }
+    let total = total.elapsed();
+    micros.sort_by(f64::total_cmp);
+    let p = |q| common::percentile(&micros, q);
+    let qps = k as f64 / total.as_secs_f64();
+    eprintln!(
+        "latency: {} entries, {k} questions ({} distinct): p50 {:.0} µs, p90 {:.0} µs, p99 {:.0} µs, max {:.0} µs; \
+         {qps:.0} questions/s on one thread; {answered} answered; Engine::open {:.1} ms",
+        engine.len(),
+        questions.len(),
+        p(50.0),
+        p(90.0),
+        p(99.0),
+        p(100.0),
+        ms(open)
+    );
+    println!(
+        "{}",
+        json!({
+            "entries": engine.len(), "questions": k, "distinct": questions.len(),
+            "p50_us": p(50.0).round(), "p90_us": p(90.0).round(), "p99_us": p(99.0).round(), "max_us": p(100.0).round(),
+            "qps": qps.round(), "answered": answered, "open_ms": round1(ms(open)),
+        })
+    );
+    Ok(())
+}
+
+fn phases(corpus_dir: &std::path::Path) -> Result<()> {
+    let t = Instant::now();
+    let corpus = qabot::load::load(corpus_dir)?;
+    let load = t.elapsed();
+    let texts = || corpus.entries.iter().flat_map(|e| [e.question.as_str(), e.context.as_str(), e.answer.as_str()]);
+    let bytes: usize = texts().map(str::len).sum();
+
+    // As `index::write_index` does it.
+    let t = Instant::now();
+    let function_words = qabot::text::function_words().map(str::to_string);
+    let glossary_words: Vec<String> = corpus.glossary.words().cloned().chain(function_words).collect();
+    let dictionary = compact_dictionary(texts(), &glossary_words);
+    let dict = t.elapsed();
+    let t = Instant::now();
+    let segmenter = Segmenter::from_dictionary(dictionary.as_bytes())?;
+    let open_segmenter = t.elapsed();
+
+    // What related::compute spends segmenting: its bag of words per entry.
+    let t = Instant::now();
+    for text in texts() {
+        let text = qabot::text::normalize(text);
+        std::hint::black_box(corpus.glossary.mentions(&text));
+        std::hint::black_box(segmenter.words(&text));
+    }
+    let related_segmentation = t.elapsed();
+    let t = Instant::now();
+    let related = qabot::related::compute(&corpus.entries, &segmenter, &corpus.glossary);
+    let related_time = t.elapsed();
+    drop(related);
+
+    // What tantivy's tokenizer spends: `index_words` over the three text fields, char pairs of titles.
+    let t = Instant::now();
+    for text in texts() {
+        std::hint::black_box(segmenter.index_words(text));
+    }
+    for entry in &corpus.entries {
+        std::hint::black_box(qabot::segment::char_pairs(&entry.question));
+    }
+    let tokenize = t.elapsed();
+
+    let tmp = tempfile::tempdir()?;
+    let t = Instant::now();
+    qabot::index::build(&corpus, &corpus_dir.to_string_lossy(), &tmp.path().join("index"))?;
+    let build = t.elapsed();
+    let rest = build.saturating_sub(dict + open_segmenter + related_time);
+
+    let entries = corpus.entries.len();
+    eprintln!(
+        "phases: {entries} entries, {:.1} MB of text\n  load+parse         {:>9.1} ms\n  compact dictionary {:>9.1} ms\n  \
+         segmenter open     {:>9.1} ms\n  related::compute   {:>9.1} ms (of which segmentation ≈ {:.1} ms)\n  \
+         tantivy + write    {:>9.1} ms (of which tokenization ≈ {:.1} ms)\n  index::build total  {:>9.1} ms",
+        bytes as f64 / 1e6,
+        ms(load),
+        ms(dict),
+        ms(open_segmenter),
+        ms(related_time),
+        ms(related_segmentation),
+        ms(rest),
+        ms(tokenize),
+        ms(build),
+    );
+    println!(
+        "{}",
+        json!({
+            "entries": entries, "text_bytes": bytes,
+            "load_ms": round1(ms(load)), "dictionary_ms": round1(ms(dict)), "segmenter_ms": round1(ms(open_segmenter)),
+            "related_ms": round1(ms(related_time)), "related_segmentation_ms": round1(ms(related_segmentation)),
+            "tantivy_ms": round1(ms(rest)), "tokenize_ms": round1(ms(tokenize)), "build_ms": round1(ms(build)),
+        })
+    );
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}

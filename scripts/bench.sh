@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Performance study: index build speed, index size, question latency, serving
+# memory and cold start at 10k and 100k synthetic entries (1M with --full),
+# and `qabot repl --json` throughput on the seed corpus next to the Python
+# baseline. Prints one Markdown table at the end (progress goes to stderr).
+#
+# Usage: scripts/bench.sh [--full] [--no-phases] [--seed S] [--work DIR]
+#   --full       also 1,000,000 entries (≈ 0.7 GB of Markdown; slow)
+#   --no-phases  skip the per-phase build timing (it builds each index once more)
+#   --seed S     generator seed (default 1); the same seed gives the same corpora
+#   --work DIR   where corpora and indexes go (default target/bench; reused when
+#                generated with the same arguments)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+
+full=0 phases=1 seed=1 work=target/bench
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --full) full=1 ;;
+    --no-phases) phases=0 ;;
+    --seed) seed="$2"; shift ;;
+    --work) work="$2"; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+sizes=(10000 100000)
+[ "$full" = 1 ] && sizes+=(1000000)
+mkdir -p "$work"
+work="$(cd "$work" && pwd)"
+dev="$root/../shared/eval/dev.jsonl"
+say() { echo "bench.sh: $*" >&2; }
+now_ns() { date +%s%N; }
+ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }
+json() { jq -r "$2" <<<"$1"; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+mb() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1e6}'; }
+
+say "building (release)"
+cargo build --release --quiet
+cargo build --release --quiet --example gen_corpus
+cargo bench --no-run --quiet --bench scale 2>/dev/null || cargo bench --no-run --bench scale
+qabot="$root/target/release/qabot"
+gen="$root/target/release/examples/gen_corpus"
+scale() { cargo bench --quiet --bench scale -- "$@" 2> >(grep -v '^ *Running\|^ *Finished' >&2); }
+
+cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+mem_gb="$(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)"
+machine="nproc $(nproc), ${cpu:-unknown CPU}, ${mem_gb} GiB RAM, $(uname -sr)"
+
+# Runs a command with stdin/stdout as given; sets $wall_ms and $rss_kb.
+measure() {
+  local t rss_file="$work/.rss"
+  t=$(now_ns)
+  /usr/bin/time -f '%M' -o "$rss_file" "$@"
+  wall_ms=$(ms_since "$t")
+  rss_kb=$(tail -1 "$rss_file")
+}
+
+# Median wall time (ms) of N runs of `qabot ask` on an index that is fresh.
+cold_start() {
+  local n="$1" corpus="$2" index="$3" times=()
+  for _ in $(seq "$n"); do
+    measure "$qabot" --corpus "$corpus" --index "$index" ask "TCP和UDP的区别是什么" >/dev/null
+    times+=("$wall_ms")
+  done
+  printf '%s\n' "${times[@]}" | median
+}
+
+rows=()
+notes=()
+
+# ---- seed corpus ---------------------------------------------------------
+say "seed corpus"
+seed_index="$work/seed-index"
+seed_md_bytes=$(cat corpus/*.md | wc -c)
+seed_entries=$("$qabot" --corpus corpus --index "$seed_index" index 2>&1 | sed -n 's/.*indexed \([0-9]*\) entries.*/\1/p')
+measure "$qabot" --corpus corpus --index "$seed_index" index 2>/dev/null
+seed_build_ms=$wall_ms seed_build_rss=$rss_kb
+seed_size=$(du -sb "$seed_index" | cut -f1)
+seed_cold=$(cold_start 10 corpus "$seed_index")
+
+# 20,000 questions from dev.jsonl, cycled.
+q20k="$work/dev-20000.txt"
+jq -r '.q' "$dev" >"$work/dev.txt"
+yes "$(cat "$work/dev.txt")" 2>/dev/null | head -n 20000 >"$q20k" || true
+measure "$qabot" --corpus corpus --index "$seed_index" repl --json <"$q20k" >"$work/seed-repl.out"
+repl_ms=$wall_ms seed_rss=$rss_kb
+[ "$(wc -l <"$work/seed-repl.out")" = 20000 ] || { say "repl --json did not answer every line"; exit 1; }
+repl_qps=$(awk -v ms="$repl_ms" 'BEGIN {printf "%.0f", 20000 / (ms / 1000)}')
+seed_lat=$(scale latency --index "$seed_index" --questions "$dev" --k 20000)
+
+say "Python baseline (scripts/baseline)"
+py="$(scripts/baseline/setup.sh | tail -1)"
+base=$("$py" scripts/baseline/throughput.py corpus "$q20k" 20000 2>/dev/null | tail -1)
+base_qps=$(json "$base" .qps)
+ratio=$(awk -v a="$repl_qps" -v b="$base_qps" 'BEGIN {printf "%.1f", a / b}')
+inproc_ratio=$(awk -v a="$(json "$seed_lat" .qps)" -v b="$base_qps" 'BEGIN {printf "%.1f", a / b}')
+
+row() { # label entries md_bytes build_ms build_rss_kb index_bytes latency_json serve_rss_kb cold_ms repl baseline ratio
+  local mbps eps
+  mbps=$(awk -v b="$3" -v ms="$4" 'BEGIN {printf "%.2f", b / 1e6 / (ms / 1000)}')
+  eps=$(awk -v n="$2" -v ms="$4" 'BEGIN {printf "%.0f", n / (ms / 1000)}')
+  rows+=("| $1 | $2 | $(mb "$3") | $(awk -v ms="$4" 'BEGIN {printf "%.2f", ms / 1000}') | $mbps | $eps | $(mb $(($5 * 1024))) \
+| $(mb "$6") | $(json "$7" .p50_us) | $(json "$7" .p99_us) | $(json "$7" .qps) | $(mb $(($8 * 1024))) | $9 | ${10} | ${11} | ${12} |")
+}
+row "seed" "$seed_entries" "$seed_md_bytes" "$seed_build_ms" "$seed_build_rss" "$seed_size" "$seed_lat" "$seed_rss" \
+  "$seed_cold" "$repl_qps" "$base_qps" "**${ratio}×** (in-process ${inproc_ratio}×)"
+
+# ---- synthetic corpora ---------------------------------------------------
+for n in "${sizes[@]}"; do
+  label="$((n / 1000))k"
+  [ "$n" -ge 1000000 ] && label="$((n / 1000000))M"
+  corpus="$work/corpus-$label" index="$work/index-$label" questions="$work/questions-$label.txt"
+  stamp="entries=$n seed=$seed gen=$(sha1sum "$gen" | cut -c1-12)"
+  if [ "$(cat "$corpus/.gen" 2>/dev/null)" != "$stamp" ]; then
+    say "$label: generating corpus"
+    rm -rf "$corpus"
+    "$gen" --entries "$n" --seed "$seed" --out "$corpus" --questions "$questions.gen" --num-questions 2000 2>/dev/null
+    echo "$stamp" >"$corpus/.gen"
+  fi
+  cat "$questions.gen" "$work/dev.txt" >"$questions"
+  md_bytes=$(cat "$corpus"/*.md | wc -c)
+
+  say "$label: building the index"
+  rm -rf "$index"
+  measure "$qabot" --corpus "$corpus" --index "$index" index 2>"$work/build-$label.log"
+  build_ms=$wall_ms build_rss=$rss_kb
+  size=$(du -sb "$index" | cut -f1)
+
+  say "$label: latency"
+  lat=$(scale latency --index "$index" --questions "$questions" --k 5000)
+
+  say "$label: serving RSS and cold start"
+  measure "$qabot" --corpus "$corpus" --index "$index" repl --json <"$questions" >/dev/null
+  serve_rss=$rss_kb
+  cold=$(cold_start 5 "$corpus" "$index")
+  row "$label" "$n" "$md_bytes" "$build_ms" "$build_rss" "$size" "$lat" "$serve_rss" "$cold" "–" "–" "–"
+
+  if [ "$phases" = 1 ]; then
+    say "$label: build phases"
+    p=$(scale phases --corpus "$corpus")
+    notes+=("- build phases at $label (ms): load+parse $(json "$p" .load_ms), compact dictionary $(json "$p" .dictionary_ms), \
+segmenter $(json "$p" .segmenter_ms), related::compute $(json "$p" .related_ms) (its segmentation ≈ $(json "$p" .related_segmentation_ms)), \
+tantivy+write $(json "$p" .tantivy_ms) (tokenization ≈ $(json "$p" .tokenize_ms)); index::build $(json "$p" .build_ms)")
+  fi
+done
+
+echo
+echo "Machine: $machine"
+echo
+echo "| corpus | entries | Markdown MB | build s | build MB/s | build entries/s | build peak RSS MB | index MB | ask p50 µs | ask p99 µs | ask q/s (1 thread) | serving RSS MB | cold start \`qabot ask\` ms (median) | \`repl --json\` q/s (20k questions) | Python baseline q/s | ratio |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${rows[@]}"
+echo
+echo "- latency: \`Engine::ask\` in-process (benches/scale.rs), seed: dev.jsonl cycled to 20,000; synthetic: 5,000 of generated (verbatim, shortened, a word dropped) + dev.jsonl questions."
+echo "- \`repl --json\` q/s includes process start; the baseline's q/s excludes its start-up (scripts/baseline/throughput.py, in-process)."
+echo "- serving RSS: peak of \`qabot repl --json\` answering the questions file (it also loads the corpus to check the index is fresh)."
+printf '%s\n' "${notes[@]}"

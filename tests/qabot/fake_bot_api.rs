@@ -1,0 +1,465 @@
+//! A fake Telegram Bot API server on loopback: it queues scripted updates for `getUpdates`, answers the other
+//! methods with valid Bot API JSON, records every request and can fail the next call of a method on demand.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Map, Value, json};
+
+/// The bot's `id`, as `getMe` reports it.
+pub const BOT_ID: i64 = 4242;
+/// The bot's `username`, as `getMe` reports it.
+pub const BOT_USERNAME: &str = "qabot_test_bot";
+
+/// The longest a `getUpdates` call waits for updates, whatever `timeout` it asks for.
+const MAX_POLL_WAIT: Duration = Duration::from_secs(1);
+const POLL_STEP: Duration = Duration::from_millis(20);
+/// The bot's own messages get ids from here up; scripted user messages should stay below.
+const FIRST_BOT_MESSAGE_ID: i64 = 100_000;
+
+/// One request the bot made.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The method, lower-cased: `sendmessage`, `getupdates`…
+    pub method: String,
+    /// The token from the URL (`/bot<TOKEN>/<Method>`).
+    pub token: String,
+    /// The JSON body; a multipart or form body becomes an object of its fields.
+    pub body: Value,
+    /// The `result` the fake answered with (`null` for a faulted request).
+    pub result: Value,
+    /// Whether the request was failed on purpose ([`FakeBotApi::fail_next`]) rather than delivered.
+    pub faulted: bool,
+}
+
+/// A failure to inject into the next call of a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// HTTP 429 with `parameters.retry_after`.
+    TooManyRequests { retry_after: u64 },
+    /// HTTP 500. (teloxide waits 10 s after a server error before returning it.)
+    ServerError,
+}
+
+#[derive(Default)]
+struct Inner {
+    updates: Vec<Value>,
+    next_update_id: i64,
+    next_message_id: i64,
+    requests: Vec<Request>,
+    faults: VecDeque<(String, Fault)>,
+}
+
+type Shared = Arc<Mutex<Inner>>;
+
+/// The running server; it stops when dropped.
+pub struct FakeBotApi {
+    url: String,
+    inner: Shared,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl FakeBotApi {
+    /// Starts the server on `127.0.0.1` at a free port, in a runtime of its own.
+    pub fn start() -> FakeBotApi {
+        let inner: Shared = Arc::new(Mutex::new(Inner {
+            next_update_id: 1,
+            next_message_id: FIRST_BOT_MESSAGE_ID,
+            ..Inner::default()
+        }));
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let app = Router::new().route("/{bot}/{method}", post(handle)).with_state(inner.clone());
+        runtime.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+        FakeBotApi { url, inner, runtime: Some(runtime) }
+    }
+
+    /// The base URL to give the bot (`--api-url`), without a trailing slash.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Queues an update for `getUpdates`, giving it the next `update_id`, which it returns.
+    pub fn push_update(&self, mut update: Value) -> i64 {
+        let mut inner = self.lock();
+        let id = inner.next_update_id;
+        inner.next_update_id += 1;
+        update["update_id"] = json!(id);
+        inner.updates.push(update);
+        id
+    }
+
+    /// Makes the next call of `method` (any case) fail with `fault`.
+    pub fn fail_next(&self, method: &str, fault: Fault) {
+        self.lock().faults.push_back((method.to_lowercase(), fault));
+    }
+
+    /// Every request so far, faulted ones included.
+    pub fn requests(&self) -> Vec<Request> {
+        self.lock().requests.clone()
+    }
+
+    /// The bodies of the delivered (not faulted) calls of `method` (any case), in order.
+    pub fn sent(&self, method: &str) -> Vec<Value> {
+        delivered(&self.lock().requests, method).map(|r| r.body.clone()).collect()
+    }
+
+    /// Polls the recorded requests every 20 ms until `done` holds; false when `timeout` passes first.
+    pub fn wait_for(&self, mut done: impl FnMut(&[Request]) -> bool, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if done(&self.lock().requests) {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(POLL_STEP);
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Drop for FakeBotApi {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// The delivered (not faulted) requests of `method` (any case), with the fake's answers.
+pub fn delivered<'a>(requests: &'a [Request], method: &str) -> impl Iterator<Item = &'a Request> {
+    let method = method.to_lowercase();
+    requests.iter().filter(move |r| r.method == method && !r.faulted)
+}
+
+async fn handle(
+    State(inner): State<Shared>,
+    Path((bot, method)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(token) = bot.strip_prefix("bot") else {
+        return reply(StatusCode::NOT_FOUND, json!({"ok": false, "error_code": 404, "description": "Not Found"}));
+    };
+    let method = method.to_lowercase();
+    let body = parse_body(&headers, &body);
+    if method == "getupdates" {
+        wait_for_updates(&inner, &body).await;
+    }
+    let mut inner = inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let fault = take_fault(&mut inner.faults, &method);
+    let result = match fault {
+        Some(_) => Value::Null,
+        None => answer(&mut inner, &method, &body),
+    };
+    let request = Request { method, token: token.to_string(), body, result: result.clone(), faulted: fault.is_some() };
+    inner.requests.push(request);
+    match fault {
+        Some(fault) => fault_response(fault),
+        None => reply(StatusCode::OK, json!({"ok": true, "result": result})),
+    }
+}
+
+fn reply(status: StatusCode, body: Value) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+fn take_fault(faults: &mut VecDeque<(String, Fault)>, method: &str) -> Option<Fault> {
+    let position = faults.iter().position(|(m, _)| m == method)?;
+    faults.remove(position).map(|(_, fault)| fault)
+}
+
+fn fault_response(fault: Fault) -> Response {
+    match fault {
+        Fault::TooManyRequests { retry_after } => reply(
+            StatusCode::TOO_MANY_REQUESTS,
+            json!({"ok": false, "error_code": 429, "description": format!("Too Many Requests: retry after {retry_after}"),
+                   "parameters": {"retry_after": retry_after}}),
+        ),
+        Fault::ServerError => reply(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"ok": false, "error_code": 500, "description": "Internal Server Error"}),
+        ),
+    }
+}
+
+/// Long polling: waits until an update at or after `offset` is queued, at most `timeout` (capped at 1 s).
+async fn wait_for_updates(inner: &Shared, body: &Value) {
+    let offset = body["offset"].as_i64().unwrap_or(0);
+    let timeout = Duration::from_secs(body["timeout"].as_u64().unwrap_or(0)).min(MAX_POLL_WAIT);
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let ready = inner.lock().unwrap_or_else(|p| p.into_inner()).updates.iter().any(|u| update_id(u) >= offset);
+        if ready || tokio::time::Instant::now() >= deadline {
+            return;
+        }
+        tokio::time::sleep(POLL_STEP).await;
+    }
+}
+
+fn update_id(update: &Value) -> i64 {
+    update["update_id"].as_i64().unwrap_or(0)
+}
+
+/// The `result` of a delivered call.
+fn answer(inner: &mut Inner, method: &str, body: &Value) -> Value {
+    match method {
+        "getme" => me(),
+        "getupdates" => pending_updates(&inner.updates, body),
+        "getwebhookinfo" => json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0}),
+        "sendmessage" => {
+            let id = inner.next_message_id;
+            inner.next_message_id += 1;
+            bot_message(id, &body["chat_id"], body["text"].as_str().unwrap_or_default(), &body["reply_markup"])
+        }
+        "editmessagetext" | "editmessagereplymarkup" if body.get("inline_message_id").is_none() => {
+            let id = body["message_id"].as_i64().unwrap_or(0);
+            bot_message(id, &body["chat_id"], body["text"].as_str().unwrap_or("edited"), &body["reply_markup"])
+        }
+        _ => json!(true),
+    }
+}
+
+fn pending_updates(updates: &[Value], body: &Value) -> Value {
+    let offset = body["offset"].as_i64().unwrap_or(0);
+    let limit = body["limit"].as_u64().map_or(100, |l| l.clamp(1, 100)) as usize;
+    Value::Array(updates.iter().filter(|u| update_id(u) >= offset).take(limit).cloned().collect())
+}
+
+/// The bot as a message's sender.
+pub fn bot_user() -> Value {
+    json!({"id": BOT_ID, "is_bot": true, "first_name": "qabot", "username": BOT_USERNAME})
+}
+
+/// The bot as `getMe` describes it (teloxide 0.17 requires `has_main_web_app`).
+fn me() -> Value {
+    let mut me = bot_user();
+    let capabilities = json!({"can_join_groups": true, "can_read_all_group_messages": false,
+                              "supports_inline_queries": true, "can_connect_to_business": false,
+                              "has_main_web_app": false});
+    me.as_object_mut().unwrap().extend(capabilities.as_object().unwrap().clone());
+    me
+}
+
+/// A message the bot sent, as `sendMessage` returns it.
+fn bot_message(message_id: i64, chat_id: &Value, text: &str, reply_markup: &Value) -> Value {
+    let chat_id = chat_id.as_i64().or_else(|| chat_id.as_str().and_then(|s| s.parse().ok())).unwrap_or(0);
+    let chat = if chat_id > 0 { private_chat(chat_id) } else { group_chat(chat_id) };
+    let mut message = json!({"message_id": message_id, "date": now(), "chat": chat, "from": bot_user(), "text": text});
+    if reply_markup.get("inline_keyboard").is_some() {
+        message["reply_markup"] = reply_markup.clone();
+    }
+    message
+}
+
+/// Parses a JSON, multipart or url-encoded body; fields of a form that hold JSON (`reply_markup`) are parsed too.
+fn parse_body(headers: &HeaderMap, body: &[u8]) -> Value {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let text = String::from_utf8_lossy(body);
+    if let Some(boundary) = content_type.split("boundary=").nth(1) {
+        return multipart_fields(&text, boundary.trim_matches('"'));
+    }
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        let fields = text.split('&').filter_map(|pair| pair.split_once('=')).map(|(k, v)| (k, v.replace('+', " ")));
+        return Value::Object(fields.map(|(k, v)| (k.to_string(), field_value(&v))).collect());
+    }
+    serde_json::from_str(&text).unwrap_or_else(|_| if text.is_empty() { json!({}) } else { json!({"_raw": text}) })
+}
+
+/// The text fields of a multipart body (file contents are kept as text, lossily).
+fn multipart_fields(text: &str, boundary: &str) -> Value {
+    let mut fields = Map::new();
+    for part in text.split(&format!("--{boundary}")) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else { continue };
+        let Some(name) = head.split("name=\"").nth(1).and_then(|rest| rest.split('"').next()) else { continue };
+        fields.insert(name.to_string(), field_value(value.strip_suffix("\r\n").unwrap_or(value)));
+    }
+    Value::Object(fields)
+}
+
+fn field_value(text: &str) -> Value {
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) if value.is_object() || value.is_array() || value.is_number() || value.is_boolean() => value,
+        _ => Value::String(text.to_string()),
+    }
+}
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+// ---- Updates to script -------------------------------------------------------------------------------------
+
+/// A user (`id` > 0).
+pub fn user(id: i64) -> Value {
+    json!({"id": id, "is_bot": false, "first_name": format!("User {id}"), "username": format!("user{id}"),
+           "language_code": "en"})
+}
+
+/// The private chat with user `id`.
+pub fn private_chat(id: i64) -> Value {
+    json!({"id": id, "type": "private", "first_name": format!("User {id}"), "username": format!("user{id}")})
+}
+
+/// A supergroup (`id` < 0).
+pub fn group_chat(id: i64) -> Value {
+    json!({"id": id, "type": "supergroup", "title": format!("Group {id}")})
+}
+
+/// A text message update from user `user_id` in `chat`; a leading `/command` gets its `bot_command` entity.
+pub fn text_message(chat: Value, user_id: i64, message_id: i64, text: &str) -> Value {
+    let mut message =
+        json!({"message_id": message_id, "date": now(), "chat": chat, "from": user(user_id), "text": text});
+    if let Some(command) = text.strip_prefix('/') {
+        let length = 1 + command.split_whitespace().next().unwrap_or_default().encode_utf16().count();
+        message["entities"] = json!([{"type": "bot_command", "offset": 0, "length": length}]);
+    }
+    json!({"message": message})
+}
+
+/// A text message from user `user_id` in their private chat with the bot.
+pub fn private_text(user_id: i64, message_id: i64, text: &str) -> Value {
+    text_message(private_chat(user_id), user_id, message_id, text)
+}
+
+/// A text message from user `user_id` in the supergroup `chat_id`.
+pub fn group_text(chat_id: i64, user_id: i64, message_id: i64, text: &str) -> Value {
+    text_message(group_chat(chat_id), user_id, message_id, text)
+}
+
+/// Adds a `mention` entity for each `@qabot_test_bot` in a message update's text (offsets in UTF-16 units).
+pub fn with_mention(mut update: Value) -> Value {
+    let text = update["message"]["text"].as_str().unwrap_or_default().to_string();
+    let mention = format!("@{BOT_USERNAME}");
+    let length = mention.encode_utf16().count();
+    let mut entities: Vec<Value> = update["message"]["entities"].as_array().cloned().unwrap_or_default();
+    for (at, _) in text.match_indices(&mention) {
+        let offset = text[..at].encode_utf16().count();
+        entities.push(json!({"type": "mention", "offset": offset, "length": length}));
+    }
+    update["message"]["entities"] = Value::Array(entities);
+    update
+}
+
+/// Makes a message update a reply to `message` (for example the bot's answer, a [`Request::result`]).
+pub fn replying_to(mut update: Value, message: &Value) -> Value {
+    update["message"]["reply_to_message"] = message.clone();
+    update
+}
+
+/// A tap on an inline button with `data` under `message` (the bot's message, a [`Request::result`]).
+pub fn callback_query(id: &str, user_id: i64, message: &Value, data: &str) -> Value {
+    json!({"callback_query": {"id": id, "from": user(user_id), "message": message,
+                              "chat_instance": format!("instance-{user_id}"), "data": data}})
+}
+
+/// An inline query `@qabot_test_bot query` from user `user_id`.
+pub fn inline_query(id: &str, user_id: i64, query: &str) -> Value {
+    json!({"inline_query": {"id": id, "from": user(user_id), "query": query, "offset": "", "chat_type": "private"}})
+}
+
+// ---- The fake against teloxide's own client ----------------------------------------------------------------
+
+#[test]
+fn teloxide_talks_to_the_fake() {
+    use teloxide::prelude::*;
+
+    let api = FakeBotApi::start();
+    let bot = Bot::new("123:TEST").set_api_url(api.url().parse().unwrap());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (me, sent) = runtime.block_on(async {
+        let me = bot.get_me().await.unwrap();
+        (me, bot.send_message(ChatId(1), "hi").await.unwrap())
+    });
+    assert_eq!(me.username(), BOT_USERNAME);
+    assert_eq!(me.id.0, BOT_ID as u64);
+    assert_eq!((sent.chat.id, sent.text()), (ChatId(1), Some("hi")));
+    let methods: Vec<_> = api.requests().iter().map(|r| (r.method.clone(), r.token.clone())).collect();
+    assert_eq!(methods, [("getme".into(), "123:TEST".into()), ("sendmessage".into(), "123:TEST".into())]);
+    assert_eq!(api.sent("SendMessage"), [json!({"chat_id": 1, "text": "hi"})]);
+}
+
+#[test]
+fn updates_are_delivered_from_the_offset_and_faults_are_recorded() {
+    use teloxide::prelude::*;
+    use teloxide::types::UpdateKind;
+
+    let api = FakeBotApi::start();
+    let bot = Bot::new("123:TEST").set_api_url(api.url().parse().unwrap());
+    let first = api.push_update(private_text(7, 1, "hello"));
+    api.push_update(with_mention(group_text(-1001, 8, 2, "@qabot_test_bot 什么是粘包")));
+    let answer = bot_message(FIRST_BOT_MESSAGE_ID, &json!(-1001), "<b>什么是粘包</b>", &Value::Null);
+    api.push_update(replying_to(group_text(-1001, 8, 3, "再问一个"), &answer));
+    api.fail_next("sendMessage", Fault::TooManyRequests { retry_after: 1 });
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let updates = bot.get_updates().offset(first as i32 + 1).timeout(5).await.unwrap();
+        assert_eq!(updates.len(), 2);
+        let UpdateKind::Message(message) = &updates[0].kind else { panic!("{:?}", updates[0]) };
+        assert_eq!(message.parse_entities().unwrap()[0].text(), "@qabot_test_bot");
+        let UpdateKind::Message(reply) = &updates[1].kind else { panic!("{:?}", updates[1]) };
+        let replied = reply.reply_to_message().and_then(|m| m.from.as_ref()).map(|u| u.id.0);
+        assert_eq!(replied, Some(BOT_ID as u64));
+        let started = std::time::Instant::now();
+        let none = bot.get_updates().offset(first as i32 + 3).timeout(30).await.unwrap();
+        assert!(none.is_empty() && started.elapsed() < Duration::from_secs(3), "polls are capped at 1 s");
+        let error = bot.send_message(ChatId(7), "x").await.unwrap_err();
+        assert!(matches!(error, teloxide::RequestError::RetryAfter(_)), "{error:?}");
+        bot.send_message(ChatId(7), "y").await.unwrap();
+    });
+    let sends: Vec<_> = api.requests().into_iter().filter(|r| r.method == "sendmessage").collect();
+    assert_eq!(sends.iter().map(|r| r.faulted).collect::<Vec<_>>(), [true, false]);
+    assert_eq!(api.sent("sendmessage").len(), 1);
+}
+
+#[test]
+fn a_server_error_is_a_500_and_unknown_methods_succeed() {
+    let api = FakeBotApi::start();
+    api.fail_next("getMe", Fault::ServerError);
+    let (status, body) = raw_post(api.url(), "/bot1:T/GetMe", "{}");
+    assert_eq!((status, body["error_code"].clone()), (500, json!(500)));
+    let (status, body) = raw_post(api.url(), "/bot1:T/getMe", "");
+    assert_eq!((status, body["result"]["username"].clone()), (200, json!(BOT_USERNAME)));
+    let (status, body) = raw_post(api.url(), "/bot1:T/setChatMenuButton", r#"{"chat_id": 1}"#);
+    assert_eq!((status, body), (200, json!({"ok": true, "result": true})));
+    let faulted: Vec<_> = api.requests().iter().map(|r| (r.method.clone(), r.faulted)).collect();
+    assert_eq!(faulted, [("getme".into(), true), ("getme".into(), false), ("setchatmenubutton".into(), false)]);
+}
+
+/// A bare HTTP/1.1 POST of a JSON body: the status and the JSON answer.
+#[cfg(test)]
+fn raw_post(url: &str, path: &str, body: &str) -> (u16, Value) {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let json =
+        response.split_once("\r\n\r\n").map_or(Value::Null, |(_, b)| serde_json::from_str(b).unwrap_or(Value::Null));
+    (status, json)
+}
