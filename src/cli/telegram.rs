@@ -57,6 +57,31 @@ struct State {
     live: Live,
     allowed: Option<HashSet<i64>>,
     admins: HashSet<i64>,
+    /// Messages already handled, so an update delivered twice is answered once.
+    seen: std::sync::Mutex<Seen>,
+}
+
+/// The most recent (chat, message) ids handled; old ones are forgotten.
+#[derive(Default)]
+struct Seen {
+    set: HashSet<(i64, i32)>,
+    order: std::collections::VecDeque<(i64, i32)>,
+}
+
+impl Seen {
+    const CAPACITY: usize = 10_000;
+
+    /// `false` when this message was handled before.
+    fn first_time(&mut self, key: (i64, i32)) -> bool {
+        if !self.set.insert(key) {
+            return false;
+        }
+        self.order.push_back(key);
+        if self.order.len() > Self::CAPACITY {
+            self.order.pop_front().map(|old| self.set.remove(&old));
+        }
+        true
+    }
 }
 
 impl State {
@@ -91,6 +116,7 @@ pub fn run(paths: &Paths, options: &Options) -> anyhow::Result<()> {
         live,
         allowed: (!options.allowed.is_empty()).then(|| options.allowed.iter().copied().collect()),
         admins: options.admins.iter().copied().collect(),
+        seen: Default::default(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(serve(token, options, state))
@@ -237,6 +263,11 @@ fn schema() -> UpdateHandler<teloxide::RequestError> {
 
 async fn on_message(bot: Tg, msg: Message, me: Me, state: Arc<State>) -> HandlerResult {
     let Some(text) = msg.text() else { return Ok(()) };
+    let first_time = state.seen.lock().unwrap_or_else(|e| e.into_inner()).first_time((msg.chat.id.0, msg.id.0));
+    if !first_time {
+        tracing::info!(chat = msg.chat.id.0, message = msg.id.0, "ignoring a message delivered twice");
+        return Ok(());
+    }
     let private = msg.chat.is_private();
     let command = Command::parse(text, me.username()).ok();
     let addressed = private || command.is_some() || mentions(&msg, &me) || replies_to(&msg, &me);
@@ -426,6 +457,24 @@ fn button_label(question: &str) -> String {
     label
 }
 
+/// How often a message is tried before it is given up (and logged).
+const SEND_ATTEMPTS: u32 = 6;
+
+/// Errors worth another try: the network, and the server's own failures.
+fn is_transient(error: &teloxide::RequestError) -> bool {
+    use teloxide::{ApiError, RequestError};
+    match error {
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => true,
+        RequestError::Api(ApiError::Unknown(text)) => {
+            let text = text.to_lowercase();
+            ["internal server error", "bad gateway", "service unavailable", "gateway timeout"]
+                .iter()
+                .any(|t| text.contains(t))
+        }
+        _ => false,
+    }
+}
+
 /// Where replies go.
 #[derive(Clone, Copy)]
 struct Reply<'a> {
@@ -435,15 +484,30 @@ struct Reply<'a> {
 }
 
 impl Reply<'_> {
+    /// Sends one message. Rate limits (429) are waited out by the Throttle
+    /// adaptor; network errors and server errors are retried with backoff.
     async fn text(&self, html: &str, markup: Option<InlineKeyboardMarkup>) -> HandlerResult {
-        let mut request = self.bot.send_message(self.chat, html).parse_mode(ParseMode::Html);
-        if let Some(to) = self.to {
-            request = request.reply_parameters(ReplyParameters::new(to).allow_sending_without_reply());
+        let mut delay = Duration::from_millis(200);
+        let mut attempt = 1;
+        loop {
+            let mut request = self.bot.send_message(self.chat, html).parse_mode(ParseMode::Html);
+            if let Some(to) = self.to {
+                request = request.reply_parameters(ReplyParameters::new(to).allow_sending_without_reply());
+            }
+            if let Some(markup) = markup.clone() {
+                request = request.reply_markup(markup);
+            }
+            match request.await {
+                Ok(_) => return Ok(()),
+                Err(e) if attempt < SEND_ATTEMPTS && is_transient(&e) => {
+                    tracing::warn!(attempt, error = %Redactor::scrub(&e.to_string()), "sending failed; retrying");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(10));
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
         }
-        if let Some(markup) = markup {
-            request = request.reply_markup(markup);
-        }
-        request.await.map(|_| ())
     }
 
     /// An entry in as many messages as it needs; the related topics' buttons
