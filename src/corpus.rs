@@ -225,7 +225,12 @@ struct Scan {
 }
 
 fn scan(text: &str) -> Scan {
-    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    // Front matter only opens a file: elsewhere `---` is a rule, and a pair
+    // of them must not swallow what lies between.
+    if text.trim_start_matches('\u{feff}').starts_with("---") {
+        options |= Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    }
     let mut front_matter = None;
     let mut headings = Vec::new();
     let mut in_front = false;

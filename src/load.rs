@@ -94,7 +94,24 @@ pub fn load(dir: &Path) -> Result<Corpus, Error> {
         corpus.problems.extend(parsed.problems);
     }
     corpus.fingerprint = format!("{:016x}", hasher.digest());
+    warn_duplicates(&corpus.entries, &mut corpus.problems);
     Ok(corpus)
+}
+
+/// The same question (with the same context) asked twice is a warning.
+fn warn_duplicates(entries: &[Entry], problems: &mut Vec<Problem>) {
+    let key =
+        |e: &Entry| crate::text::normalize(&format!("{}{}", e.question, e.context)).replace(char::is_whitespace, "");
+    let mut first: std::collections::HashMap<String, &Entry> = std::collections::HashMap::new();
+    for entry in entries {
+        if let Some(earlier) = first.get(&key(entry)) {
+            let message =
+                format!("duplicate question {:?} (also at {}:{})", entry.question, earlier.file, earlier.line);
+            problems.push(Problem { severity: Severity::Warning, file: entry.file.clone(), line: entry.line, message });
+        } else {
+            first.insert(key(entry), entry);
+        }
+    }
 }
 
 fn read_config(dir: &Path, hasher: &mut Xxh3, problems: &mut Vec<Problem>) -> Result<CorpusConfig, Error> {

@@ -107,3 +107,42 @@ fn a_title_h1_over_a_short_h2_list_and_a_one_question_file() {
     assert_eq!(single.entries[0].question, "Redis 持久化机制");
     assert_eq!(single.entries[0].category, "x", "a one-question file takes its directory as category");
 }
+
+#[test]
+fn javascript_questions_keep_code_and_options_with_the_question() {
+    for (dir, file) in [("zh-CN", "README-zh_CN.md"), ("zh-TW", "README_zh-TW.md")] {
+        let path = shared_corpora().join("lydiahallie__javascript-questions").join(dir).join(file);
+        let parsed = parse(&std::fs::read_to_string(path).unwrap(), file, None);
+        assert_eq!(parsed.question_level, Some(6), "{dir}");
+        assert!(parsed.entries.len() >= 150, "{dir}: {}", parsed.entries.len());
+        let first = &parsed.entries[0];
+        assert!(first.context.contains("function sayHi()") && first.context.contains("- A:"), "{dir}: {first:?}");
+        assert!(first.answer.contains("<details>") && first.answer.contains("#### "), "the answer keeps its details");
+        assert!(parsed.problems.iter().all(|p| p.severity != qabot::Severity::Error), "{dir}");
+    }
+}
+
+#[test]
+fn advanced_java_is_one_question_per_file_with_the_directory_as_category() {
+    let corpus = qabot::load::load(&shared_corpora().join("doocs__advanced-java/docs")).unwrap();
+    assert!(corpus.files.len() >= 50);
+    assert!(corpus.files.iter().all(|f| f.entries == 1 && f.question_level == Some(1)), "{:?}", corpus.files);
+    let persistence = corpus.entries.iter().find(|e| e.file.ends_with("redis-persistence.md")).unwrap();
+    assert_eq!(
+        (persistence.question.as_str(), persistence.category.as_str()),
+        ("Redis 持久化机制", "high-concurrency")
+    );
+    assert!(persistence.answer.contains("RDB"));
+}
+
+#[test]
+fn duplicate_questions_are_warned_about_with_both_places() {
+    let dir = super::support::corpus_with(&[
+        ("a.md", "## 1. 什么是 TCP？\n答\n\n## 2. 什么是 UDP？\n答\n"),
+        ("b.md", "## 1. 什么是TCP?\n另一个答\n\n## 2. 别的？\n答\n"),
+    ]);
+    let corpus = qabot::load::load(dir.path()).unwrap();
+    let duplicate = corpus.problems.iter().find(|p| p.message.contains("duplicate")).expect("a duplicate warning");
+    assert_eq!((duplicate.file.as_str(), duplicate.line), ("b.md", 1));
+    assert!(duplicate.message.contains("a.md:1"));
+}
