@@ -20,7 +20,7 @@ use crate::{Error, related};
 
 /// Bumped whenever the schema or the way text is indexed changes, so that an
 /// index built by an older qabot is rebuilt.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 pub(crate) const META_FILE: &str = "qabot.json";
 pub(crate) const DICT_FILE: &str = "words.txt";
@@ -46,6 +46,9 @@ pub(crate) struct Fields {
     pub file: Field,
     pub line: Field,
     pub question: Field,
+    /// The question again, as a fast field: read per candidate without
+    /// decoding the stored document.
+    pub title: Field,
     pub context: Field,
     pub answer: Field,
     pub title_pairs: Field,
@@ -67,6 +70,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         file: builder.add_text_field("file", STRING | STORED),
         line: builder.add_u64_field("line", STORED),
         question: builder.add_text_field("question", text(WORDS, true)),
+        title: builder.add_text_field("title", TextOptions::default().set_fast("raw")),
         context: builder.add_text_field("context", text(WORDS, true)),
         answer: builder.add_text_field("answer", text(WORDS, true)),
         title_pairs: builder.add_text_field("title_pairs", text(PAIRS, false)),
@@ -199,6 +203,7 @@ fn entry_document(f: &Fields, entry: &Entry, related: &[(String, f32)]) -> Tanti
         f.file => entry.file.as_str(),
         f.line => entry.line as u64,
         f.question => entry.question.as_str(),
+        f.title => entry.question.as_str(),
         f.context => entry.context.as_str(),
         f.answer => entry.answer.as_str(),
         f.title_pairs => entry.question.as_str(),

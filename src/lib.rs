@@ -9,12 +9,14 @@ pub mod corpus;
 pub mod glossary;
 pub mod index;
 pub mod load;
+mod memo;
 pub mod query;
 pub mod related;
 pub mod search;
 pub mod segment;
 pub mod sound;
 pub mod text;
+mod title;
 
 use std::path::PathBuf;
 

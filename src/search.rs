@@ -4,18 +4,21 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
+use tantivy::columnar::StrColumn;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::glossary::Glossary;
 use crate::index::{self, DICT_FILE, Fields, GLOSSARY_COPY, Meta};
+use crate::memo::Memo;
 use crate::query::{Analysis, Concept, Lexicon, Vocabulary, analyze, is_greeting};
-use crate::segment::{Segmenter, char_pairs};
+use crate::segment::Segmenter;
 use crate::sound::SoundIndex;
-use crate::text::{is_filler, is_weak};
+use crate::title::Title;
 use crate::{Answer, Error, Hit, Note};
 
 /// Candidates tantivy fetches before they are scored in full.
@@ -32,12 +35,22 @@ const MIN_SOUND: f32 = 0.5;
 const MIN_COVERAGE_CLEAR_WINNER: f32 = 0.35;
 const CLEAR_WIN: f32 = 1.4;
 const MAX_SUGGESTIONS: usize = 3;
+/// Entries whose decoded document and title an engine keeps at most.
+const MEMO_CAPACITY: usize = 20_000;
 /// Weight of a question word the corpus does not have at all.
 const UNKNOWN_WORD_WEIGHT: f32 = 1.0;
 
 /// An open index, ready to answer. Cheap to share between threads.
 pub struct Engine {
-    reader: IndexReader,
+    /// The index as it was opened; an engine never changes (a rebuild
+    /// makes a new engine).
+    searcher: Searcher,
+    /// Per segment, the titles column.
+    titles: Vec<StrColumn>,
+    /// Whether any entry has question context (else its clauses are skipped).
+    has_context: bool,
+    documents: Memo<DocAddress, Stored>,
+    titles_seen: Memo<DocAddress, Title>,
     fields: Fields,
     segmenter: Segmenter,
     glossary: Glossary,
@@ -57,6 +70,12 @@ struct Scored {
     /// More than one incidental word of a long answer: something in the
     /// title, several concepts, or an identifier (`SYN_RCVD`).
     evidence: bool,
+}
+
+/// An entry's stored fields, decoded.
+struct Stored {
+    hit: Hit,
+    related: Vec<(String, f32)>,
 }
 
 /// How much of the question an entry covers.
@@ -86,9 +105,37 @@ impl Engine {
         let index = Index::open_in_dir(dir).map_err(|e| corrupt(&e))?;
         let (_, fields) = index::schema();
         index::register_tokenizers(&index, &segmenter);
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| corrupt(&e))?;
-        let vocabulary = latin_vocabulary(&reader.searcher(), &fields, &glossary).map_err(|e| corrupt(&e))?;
-        Ok(Engine { reader, fields, segmenter, glossary, vocabulary, sounds, meta, dir: dir.to_path_buf() })
+        let reader: IndexReader =
+            index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| corrupt(&e))?;
+        let searcher = reader.searcher();
+        let titles = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                segment.fast_fields().str("title").ok().flatten().ok_or_else(|| corrupt(&"no titles column"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let has_context = searcher
+            .segment_readers()
+            .iter()
+            .any(|s| s.inverted_index(fields.context).is_ok_and(|i| i.terms().num_terms() > 0));
+        let vocabulary = latin_vocabulary(&searcher, &fields, &glossary).map_err(|e| corrupt(&e))?;
+        let dir = dir.to_path_buf();
+        let (documents, titles_seen) = (Memo::new(MEMO_CAPACITY), Memo::new(MEMO_CAPACITY));
+        Ok(Engine {
+            searcher,
+            titles,
+            has_context,
+            documents,
+            titles_seen,
+            fields,
+            segmenter,
+            glossary,
+            vocabulary,
+            sounds,
+            meta,
+            dir,
+        })
     }
 
     fn lexicon(&self) -> Lexicon<'_> {
@@ -110,7 +157,7 @@ impl Engine {
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.reader.searcher().num_docs() as usize
+        self.searcher.clone().num_docs() as usize
     }
 
     pub fn is_empty(&self) -> bool {
@@ -137,7 +184,7 @@ impl Engine {
         if !analysis.has_subject() && analysis.pairs.is_empty() {
             return Answer { note, ..Answer::default() };
         }
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher.clone();
         let ranked = self.rank(&searcher, &analysis);
         let runner_up = ranked.get(1).map_or(0.0, |s| s.score);
         let confident = ranked.first().filter(|s| s.evidence || s.sound >= MIN_SOUND).filter(|s| {
@@ -170,7 +217,7 @@ impl Engine {
         if !analysis.has_subject() && analysis.pairs.is_empty() {
             return Vec::new();
         }
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher.clone();
         self.rank(&searcher, &analysis)
             .into_iter()
             .filter(|s| s.coverage > 0.0 || s.sound >= MIN_SOUND)
@@ -181,7 +228,7 @@ impl Engine {
 
     /// The entry with this id, with its related entries.
     pub fn show(&self, id: &str) -> Option<(Hit, Vec<Hit>)> {
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher.clone();
         let address = self.address_of(&searcher, id)?;
         let hit = self.hit(&searcher, address, 0.0)?;
         let related = self.related_of(&searcher, id);
@@ -190,7 +237,7 @@ impl Engine {
 
     /// Every entry, in corpus order (file, then line).
     pub fn entries(&self) -> Vec<Hit> {
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher.clone();
         let mut all: Vec<(String, u64, Hit)> = Vec::new();
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             for doc in segment.doc_ids_alive() {
@@ -210,7 +257,7 @@ impl Engine {
     /// `qabot ask --explain`.
     pub fn explain(&self, question: &str) -> String {
         let analysis = analyze(question, &self.lexicon());
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher.clone();
         let weights = self.concept_weights(&searcher, &analysis);
         let mut out = String::new();
         for (concept, weight) in analysis.concepts.iter().zip(&weights) {
@@ -252,7 +299,7 @@ impl Engine {
             .map(|(bm25, address)| {
                 let Coverage { share: coverage, in_title, evidence } =
                     self.coverage(searcher, address, analysis, &weights);
-                let (sound, precision) = self.title_match(searcher, address, analysis);
+                let (sound, precision) = self.title_match(address, analysis);
                 let bm25 = bm25 / top_score.max(f32::EPSILON);
                 let score = 10.0 * coverage + 4.0 * in_title + 3.0 * bm25 + 2.0 * sound + 2.0 * precision;
                 Scored { address, score, coverage, sound, evidence }
@@ -275,7 +322,9 @@ impl Engine {
             for (term, weight) in &concept.terms {
                 let w = weight * concept_weight;
                 add(f.question, term, QUESTION_BOOST * w);
-                add(f.context, term, CONTEXT_BOOST * w);
+                if self.has_context {
+                    add(f.context, term, CONTEXT_BOOST * w);
+                }
                 add(f.answer, term, w);
             }
         }
@@ -355,47 +404,76 @@ impl Engine {
     }
 
     /// How the title compares with the question: the share of the
-    /// question's ideograph and pinyin pairs found in the title (catches
-    /// typos), and the share of the title's own words the question asked
-    /// about (prefers 阻塞与非阻塞 over 异步非阻塞 for 非阻塞).
-    fn title_match(&self, searcher: &Searcher, address: DocAddress, analysis: &Analysis) -> (f32, f32) {
-        let Ok(document) = searcher.doc::<TantivyDocument>(address) else { return (0.0, 0.0) };
-        let title =
-            crate::text::normalize(document.get_first(self.fields.question).and_then(|v| v.as_str()).unwrap_or(""));
-        let sounds = analysis.pairs.iter().filter(|p| p.contains('|')).count();
-        let sound = if sounds == 0 {
-            0.0
-        } else {
-            let title_pairs = char_pairs(&title);
-            let shared = analysis.pairs.iter().filter(|p| p.contains('|') && title_pairs.contains(p)).count();
-            shared as f32 / sounds as f32
-        };
-        (sound, title_precision(&title, &self.segmenter, analysis))
+    /// question's pinyin pairs it has (catches typos), and the share of its
+    /// own subject the question asked about (prefers 阻塞与非阻塞 over
+    /// 异步非阻塞 for 非阻塞).
+    fn title_match(&self, address: DocAddress, analysis: &Analysis) -> (f32, f32) {
+        let title = self.titles_seen.get(address, || Some(Title::new(&self.title_of(address), &self.segmenter)));
+        title.map_or((0.0, 0.0), |t| (t.sound(analysis), t.precision(analysis)))
     }
 
     fn related_of(&self, searcher: &Searcher, id: &str) -> Vec<Hit> {
-        let Some(address) = self.address_of(searcher, id) else { return Vec::new() };
-        let Ok(document) = searcher.doc::<TantivyDocument>(address) else { return Vec::new() };
-        let related = document.get_first(self.fields.related).and_then(|v| v.as_str()).unwrap_or("").to_string();
-        related
-            .lines()
-            .filter_map(|line| line.split_once('\t'))
+        let Some(stored) = self.address_of(searcher, id).and_then(|a| self.stored(searcher, a)) else {
+            return Vec::new();
+        };
+        stored
+            .related
+            .iter()
             .filter_map(|(id, score)| {
                 let address = self.address_of(searcher, id)?;
-                self.hit(searcher, address, score.parse().unwrap_or(0.0))
+                self.hit(searcher, address, *score)
             })
             .collect()
     }
 
+    /// Where the entry with this id is: read straight from the id's postings.
     fn address_of(&self, searcher: &Searcher, id: &str) -> Option<DocAddress> {
-        let query = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
-        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score()).ok()?;
-        top.first().map(|&(_, address)| address)
+        let term = Term::from_field_text(self.fields.id, id);
+        searcher.segment_readers().iter().enumerate().find_map(|(ord, segment)| {
+            let mut postings =
+                segment.inverted_index(self.fields.id).ok()?.read_postings(&term, IndexRecordOption::Basic).ok()??;
+            loop {
+                let doc = postings.doc();
+                if doc == tantivy::TERMINATED {
+                    return None;
+                }
+                if !segment.is_deleted(doc) {
+                    return Some(DocAddress::new(ord as u32, doc));
+                }
+                postings.advance();
+            }
+        })
+    }
+
+    /// An entry's question, from the titles column.
+    fn title_of(&self, address: DocAddress) -> String {
+        let mut title = String::new();
+        if let Some(column) = self.titles.get(address.segment_ord as usize)
+            && let Some(ord) = column.term_ords(address.doc_id).next()
+        {
+            let _ = column.ord_to_str(ord, &mut title);
+        }
+        title
     }
 
     fn hit(&self, searcher: &Searcher, address: DocAddress, score: f32) -> Option<Hit> {
-        let document = searcher.doc::<TantivyDocument>(address).ok()?;
-        Some(self.to_hit(&document, score))
+        let mut hit = self.stored(searcher, address)?.hit.clone();
+        hit.score = (score * 1000.0).round() / 1000.0;
+        Some(hit)
+    }
+
+    /// An entry's stored fields, decoded once.
+    fn stored(&self, searcher: &Searcher, address: DocAddress) -> Option<Arc<Stored>> {
+        self.documents.get(address, || {
+            let document = searcher.doc::<TantivyDocument>(address).ok()?;
+            let related = document.get_first(self.fields.related).and_then(|v| v.as_str()).unwrap_or("");
+            let related = related
+                .lines()
+                .filter_map(|line| line.split_once('\t'))
+                .map(|(id, score)| (id.to_string(), score.parse().unwrap_or(0.0)))
+                .collect();
+            Some(Stored { hit: self.to_hit(&document, 0.0), related })
+        })
     }
 
     fn to_hit(&self, document: &TantivyDocument, score: f32) -> Hit {
@@ -413,26 +491,6 @@ impl Engine {
             source: format!("{}/{}:{line}", self.meta.corpus_label, text(f.file)),
         }
     }
-}
-
-/// Share of a title's subject characters (filler and punctuation aside) that
-/// the question's terms cover.
-fn title_precision(title: &str, segmenter: &Segmenter, analysis: &Analysis) -> f32 {
-    let mut counted = vec![false; title.len()];
-    for (start, word) in segmenter.cut(title) {
-        if !is_filler(word) && !is_weak(word) {
-            counted[start..start + word.len()].iter_mut().for_each(|c| *c = true);
-        }
-    }
-    let mut covered = vec![false; title.len()];
-    for (term, _) in analysis.concepts.iter().flat_map(|c| &c.terms) {
-        for (at, _) in title.match_indices(term.as_str()) {
-            covered[at..at + term.len()].iter_mut().for_each(|c| *c = true);
-        }
-    }
-    let total = counted.iter().filter(|c| **c).count();
-    let hit = counted.iter().zip(&covered).filter(|(c, v)| **c && **v).count();
-    if total == 0 { 0.0 } else { hit as f32 / total as f32 }
 }
 
 /// Whether the entry at `address` has `term` in `field`.

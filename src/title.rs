@@ -1,0 +1,52 @@
+//! What ranking needs to know about an entry's title, computed once per
+//! title: its pinyin pairs (to catch homophone typos) and which of its
+//! characters carry its subject (to prefer titles mostly about the question).
+
+use std::collections::HashSet;
+
+use crate::query::Analysis;
+use crate::segment::{Segmenter, char_pairs};
+use crate::text::{is_filler, is_weak, normalize};
+
+pub struct Title {
+    text: String,
+    sounds: HashSet<String>,
+    /// Per byte of `text`: part of a subject word (not filler or punctuation).
+    subject: Vec<bool>,
+}
+
+impl Title {
+    pub fn new(title: &str, segmenter: &Segmenter) -> Self {
+        let text = normalize(title);
+        let sounds = char_pairs(&text).into_iter().filter(|p| p.contains('|')).collect();
+        let mut subject = vec![false; text.len()];
+        for (start, word) in segmenter.cut(&text) {
+            if !is_filler(word) && !is_weak(word) {
+                subject[start..start + word.len()].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        Title { text, sounds, subject }
+    }
+
+    /// Share of the question's pinyin pairs the title has.
+    pub fn sound(&self, analysis: &Analysis) -> f32 {
+        let asked: Vec<&String> = analysis.pairs.iter().filter(|p| p.contains('|')).collect();
+        if asked.is_empty() {
+            return 0.0;
+        }
+        asked.iter().filter(|p| self.sounds.contains(p.as_str())).count() as f32 / asked.len() as f32
+    }
+
+    /// Share of the title's subject characters the question's terms cover.
+    pub fn precision(&self, analysis: &Analysis) -> f32 {
+        let mut covered = vec![false; self.text.len()];
+        for (term, _) in analysis.concepts.iter().flat_map(|c| &c.terms) {
+            for (at, _) in self.text.match_indices(term.as_str()) {
+                covered[at..at + term.len()].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        let total = self.subject.iter().filter(|c| **c).count();
+        let hit = self.subject.iter().zip(&covered).filter(|(s, c)| **s && **c).count();
+        if total == 0 { 0.0 } else { hit as f32 / total as f32 }
+    }
+}
