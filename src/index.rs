@@ -37,6 +37,25 @@ pub struct Meta {
     pub entries: usize,
     /// How the corpus directory was named at build time, for `source`.
     pub corpus_label: String,
+    /// See [`Corpus::settings`].
+    #[serde(default)]
+    pub settings: String,
+    /// Hash of each Markdown file, for incremental updates.
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, String>,
+}
+
+impl Meta {
+    pub(crate) fn of(corpus: &Corpus, corpus_label: &str) -> Meta {
+        Meta {
+            schema_version: SCHEMA_VERSION,
+            fingerprint: corpus.fingerprint.clone(),
+            entries: corpus.entries.len(),
+            corpus_label: corpus_label.trim_end_matches('/').to_string(),
+            settings: corpus.settings.clone(),
+            files: corpus.files.iter().map(|f| (f.file.clone(), f.hash.clone())).collect(),
+        }
+    }
 }
 
 /// The index's fields.
@@ -119,6 +138,8 @@ pub(crate) fn read_meta(index_dir: &Path) -> Result<Meta, Error> {
 #[derive(Debug, Clone)]
 pub struct BuildReport {
     pub entries: usize,
+    /// For an incremental update, the files it re-indexed.
+    pub updated_files: Option<usize>,
     /// Warnings found in the corpus (files without entries, empty answers…).
     pub warnings: Vec<crate::Problem>,
     pub files: usize,
@@ -142,7 +163,13 @@ pub fn build(corpus: &Corpus, corpus_label: &str, index_dir: &Path) -> Result<Bu
     }
     swap_in(&staging, index_dir)?;
     let warnings = corpus.problems.clone();
-    Ok(BuildReport { entries: corpus.entries.len(), warnings, files: corpus.files.len(), elapsed: started.elapsed() })
+    Ok(BuildReport {
+        entries: corpus.entries.len(),
+        updated_files: None,
+        warnings,
+        files: corpus.files.len(),
+        elapsed: started.elapsed(),
+    })
 }
 
 /// Loads the corpus and builds when the index is not fresh. Returns why it
@@ -151,6 +178,10 @@ pub fn ensure_fresh(corpus_dir: &Path, index_dir: &Path) -> Result<Option<(Statu
     let corpus = load::load(corpus_dir)?;
     match status(index_dir, &corpus) {
         Status::Fresh => Ok(None),
+        Status::Stale => {
+            let report = crate::update::update(&corpus, &corpus_dir.to_string_lossy(), index_dir)?;
+            Ok(Some((Status::Stale, report)))
+        }
         why => build(&corpus, &corpus_dir.to_string_lossy(), index_dir).map(|report| Some((why, report))),
     }
 }
@@ -184,19 +215,14 @@ fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path) -> Result<(), Er
     writer.commit()?;
     writer.wait_merging_threads()?;
 
-    let meta = Meta {
-        schema_version: SCHEMA_VERSION,
-        fingerprint: corpus.fingerprint.clone(),
-        entries: corpus.entries.len(),
-        corpus_label: corpus_label.trim_end_matches('/').to_string(),
-    };
+    let meta = Meta::of(corpus, corpus_label);
     write_file(&dir.join(DICT_FILE), dictionary.as_bytes())?;
     write_file(&dir.join(GLOSSARY_COPY), corpus.glossary_text.as_bytes())?;
     let meta = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Internal(e.to_string()))?;
     write_file(&dir.join(META_FILE), &meta)
 }
 
-fn entry_document(f: &Fields, entry: &Entry, related: &[(String, f32)]) -> TantivyDocument {
+pub(crate) fn entry_document(f: &Fields, entry: &Entry, related: &[(String, f32)]) -> TantivyDocument {
     let related: Vec<String> = related.iter().map(|(id, score)| format!("{id}\t{score:.3}")).collect();
     doc!(
         f.id => entry.id.as_str(),
@@ -213,7 +239,7 @@ fn entry_document(f: &Fields, entry: &Entry, related: &[(String, f32)]) -> Tanti
     )
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     std::fs::write(path, bytes).map_err(|e| Error::Io(path.to_path_buf(), e))
 }
 

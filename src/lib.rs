@@ -17,6 +17,7 @@ pub mod segment;
 pub mod sound;
 pub mod text;
 mod title;
+pub mod update;
 
 use std::path::PathBuf;
 

@@ -28,6 +28,8 @@ pub const CONFIG_FILE: &str = "qabot.toml";
 #[derive(Debug, Clone)]
 pub struct FileSummary {
     pub file: String,
+    /// Hash of the file's bytes, to tell which files an edit changed.
+    pub hash: String,
     pub entries: usize,
     pub question_level: Option<u8>,
 }
@@ -43,6 +45,9 @@ pub struct Corpus {
     pub glossary_text: String,
     /// Changes whenever any file the index is built from changes.
     pub fingerprint: String,
+    /// Changes with what applies to every file: qabot's schema, `qabot.toml`
+    /// and the glossary. An incremental update needs it unchanged.
+    pub settings: String,
 }
 
 impl Corpus {
@@ -68,6 +73,7 @@ pub fn load(dir: &Path) -> Result<Corpus, Error> {
         }
         corpus.glossary_text = text;
     }
+    corpus.settings = format!("{:016x}", hasher.digest());
     for path in markdown_files(dir)? {
         let file = relative(dir, &path);
         let bytes = match std::fs::read(&path) {
@@ -79,6 +85,7 @@ pub fn load(dir: &Path) -> Result<Corpus, Error> {
         };
         hasher.update(file.as_bytes());
         hasher.update(&bytes);
+        let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
         let Ok(text) = String::from_utf8(bytes) else {
             corpus.problems.push(problem(&file, 1, "not valid UTF-8".into()));
             continue;
@@ -89,7 +96,12 @@ pub fn load(dir: &Path) -> Result<Corpus, Error> {
             let message = "no entries: no heading level looks like a list of questions".to_string();
             corpus.problems.push(Problem { severity: Severity::Warning, file: file.clone(), line: 1, message });
         }
-        corpus.files.push(FileSummary { file, entries: parsed.entries.len(), question_level: parsed.question_level });
+        corpus.files.push(FileSummary {
+            file,
+            hash,
+            entries: parsed.entries.len(),
+            question_level: parsed.question_level,
+        });
         corpus.entries.extend(parsed.entries);
         corpus.problems.extend(parsed.problems);
     }

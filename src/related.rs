@@ -38,10 +38,11 @@ pub fn compute(entries: &[Entry], segmenter: &Segmenter, glossary: &Glossary) ->
         }
     }
     // A term shared by a large part of a big corpus says little and costs much.
-    let max_postings = 2000.max(entries.len() / 20);
+    let max_postings = 200.max(entries.len() / 50);
+    let mut scores = vec![0.0f32; entries.len()];
+    let mut touched: Vec<usize> = Vec::new();
     (0..entries.len())
         .map(|i| {
-            let mut scores: HashMap<usize, f32> = HashMap::new();
             for (term, weight) in &vectors[i] {
                 let list = &postings[term.as_str()];
                 if list.len() > max_postings {
@@ -49,17 +50,39 @@ pub fn compute(entries: &[Entry], segmenter: &Segmenter, glossary: &Glossary) ->
                 }
                 for &(j, other) in list {
                     if j != i {
-                        *scores.entry(j).or_default() += weight * other;
+                        if scores[j] == 0.0 {
+                            touched.push(j);
+                        }
+                        scores[j] += weight * other;
                     }
                 }
             }
-            let mut ranked: Vec<(usize, f32)> = scores
+            let mut ranked: Vec<(usize, f32)> = touched
+                .drain(..)
+                .map(|j| {
+                    let score = std::mem::take(&mut scores[j]);
+                    (j, if entries[j].file == entries[i].file { score * 1.1 } else { score })
+                })
+                .collect();
+            let best_first = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+            // Only the best few need sorting (and a duplicate check), unless
+            // too many of them are duplicates.
+            let few = 4 * MAX_RELATED;
+            if ranked.len() > few {
+                ranked.select_nth_unstable_by(few, best_first);
+                let kept = ranked[..few].iter().filter(|&&(j, _)| !is_duplicate(&titles[i], &titles[j])).count();
+                if kept >= MAX_RELATED {
+                    ranked.truncate(few);
+                }
+            }
+            ranked.sort_unstable_by(best_first);
+            // Duplicates are checked best first, only until enough are kept.
+            ranked
                 .into_iter()
                 .filter(|&(j, _)| !is_duplicate(&titles[i], &titles[j]))
-                .map(|(j, s)| (j, if entries[j].file == entries[i].file { s * 1.1 } else { s }))
-                .collect();
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            ranked.into_iter().take(MAX_RELATED).map(|(j, s)| (entries[j].id.clone(), s)).collect()
+                .take(MAX_RELATED)
+                .map(|(j, s)| (entries[j].id.clone(), s))
+                .collect()
         })
         .collect()
 }
@@ -80,7 +103,8 @@ pub fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glo
     pairs
 }
 
-fn is_duplicate(a: &HashSet<String>, b: &HashSet<String>) -> bool {
+/// Whether two questions' word sets make them the same question.
+pub fn is_duplicate(a: &HashSet<String>, b: &HashSet<String>) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
@@ -126,6 +150,11 @@ impl<'g> Terms<'g> {
         });
         set
     }
+}
+
+/// The subject words of a question (no glossary folding).
+pub fn title_words(question: &str, segmenter: &Segmenter) -> HashSet<String> {
+    segmenter.words(question).into_iter().filter(|w| meaningful(w)).collect()
 }
 
 fn meaningful(word: &str) -> bool {

@@ -135,9 +135,28 @@ pub fn compact_dictionary<'a>(texts: impl Iterator<Item = &'a str>, extra_words:
             }
         }
     }
+    write_dictionary(&words)
+}
+
+/// The union of two dictionaries written by [`compact_dictionary`], padded
+/// again: how an incremental update adds the words of edited files.
+pub fn merge_dictionaries(old: &str, new: &str) -> String {
+    let mut words = std::collections::BTreeMap::new();
+    for line in old.lines().chain(new.lines()) {
+        let mut parts = line.split_whitespace();
+        if let (Some(word), Some(freq)) = (parts.next(), parts.next().and_then(|f| f.parse::<usize>().ok()))
+            && word != PADDING_WORD
+        {
+            words.insert(word.to_string(), freq);
+        }
+    }
+    write_dictionary(&words)
+}
+
+fn write_dictionary(words: &std::collections::BTreeMap<String, usize>) -> String {
     let total: usize = words.values().sum();
     let mut out = String::with_capacity(words.len() * 12);
-    for (word, freq) in &words {
+    for (word, freq) in words {
         out.push_str(&format!("{word} {freq}\n"));
     }
     out.push_str(&format!("{PADDING_WORD} {}\n", FULL_DICT_TOTAL.saturating_sub(total).max(1)));

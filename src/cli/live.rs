@@ -76,13 +76,14 @@ impl Inner {
         if index::status(&self.paths.index, &corpus) == index::Status::Fresh {
             return Ok(format!("{} entries, unchanged", corpus.entries.len()));
         }
-        index::build(&corpus, &self.paths.corpus.to_string_lossy(), &self.paths.index)?;
+        let report = qabot::update::update(&corpus, &self.paths.corpus.to_string_lossy(), &self.paths.index)?;
         let engine = Engine::open(&self.paths.index)?;
         let entries = engine.len();
         *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(engine);
         let elapsed = started.elapsed().as_secs_f64();
-        tracing::info!(entries, files = corpus.files.len(), seconds = elapsed, "reloaded the corpus");
-        Ok(format!("{entries} entries from {} files in {elapsed:.2} s", corpus.files.len()))
+        let changed = report.updated_files.map_or("all".to_string(), |n| n.to_string());
+        tracing::info!(entries, files_changed = %changed, seconds = elapsed, "reloaded the corpus");
+        Ok(format!("{entries} entries, {changed} files re-indexed, in {elapsed:.2} s"))
     }
 }
 

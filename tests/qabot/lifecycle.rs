@@ -152,3 +152,28 @@ fn report_groups_unanswered_questions() {
     assert_eq!(lines[1].split_whitespace().collect::<Vec<_>>(), ["3", "Docker", "是什么？"], "{stdout}");
     assert_eq!(lines[2].split_whitespace().collect::<Vec<_>>(), ["1", "k8s"], "{stdout}");
 }
+
+#[test]
+fn an_edit_re_indexes_only_the_changed_file() {
+    let other = "## 1. 什么是 DNS？\n域名解析。\n\n## 2. 什么是 CDN？\n内容分发网络。\n";
+    let dir = corpus_with(&[("net.md", NET), ("web.md", other)]);
+    let index_dir = dir.path().join("index");
+    index::build(&load::load(dir.path()).unwrap(), "corpus", &index_dir).unwrap();
+
+    std::fs::write(dir.path().join("net.md"), NET.replace("用户数据报协议", "无连接的数据报协议")).unwrap();
+    let report = qabot::update::update(&load::load(dir.path()).unwrap(), "corpus", &index_dir).unwrap();
+    assert_eq!(report.updated_files, Some(1));
+    let engine = Engine::open(&index_dir).unwrap();
+    assert_eq!(engine.len(), 4);
+    assert!(engine.ask("什么是udp").best.unwrap().answer.contains("无连接"));
+    assert_eq!(engine.ask("什么是cdn").best.unwrap().id, "web#2");
+    let corpus = load::load(dir.path()).unwrap();
+    assert_eq!(index::status(&index_dir, &corpus), index::Status::Fresh, "the update records the new fingerprint");
+
+    std::fs::remove_file(dir.path().join("web.md")).unwrap();
+    let report = qabot::update::update(&load::load(dir.path()).unwrap(), "corpus", &index_dir).unwrap();
+    assert_eq!(report.updated_files, Some(1));
+    let engine = Engine::open(&index_dir).unwrap();
+    assert_eq!(engine.len(), 2);
+    assert!(engine.ask("什么是cdn").best.is_none(), "a removed file's entries are gone");
+}
