@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, TantivyDocument, doc};
 
 use crate::corpus::Entry;
@@ -20,7 +20,7 @@ use crate::{Error, related};
 
 /// Bumped whenever the schema or the way text is indexed changes, so that an
 /// index built by an older qabot is rebuilt.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 pub(crate) const META_FILE: &str = "qabot.json";
 pub(crate) const DICT_FILE: &str = "words.txt";
@@ -85,8 +85,8 @@ pub(crate) fn schema() -> (Schema, Fields) {
         if stored { options.set_stored() } else { options }
     };
     let fields = Fields {
-        id: builder.add_text_field("id", STRING | STORED),
-        file: builder.add_text_field("file", STRING | STORED),
+        id: builder.add_text_field("id", STRING | STORED | FAST),
+        file: builder.add_text_field("file", STRING | STORED | FAST),
         line: builder.add_u64_field("line", STORED),
         question: builder.add_text_field("question", text(WORDS, true)),
         title: builder.add_text_field("title", TextOptions::default().set_fast("raw")),

@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Index, Searcher, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Index, Searcher, Term};
 
 use crate::corpus::Entry;
 use crate::index::{self, BuildReport, DICT_FILE, META_FILE, Meta, SCHEMA_VERSION};
@@ -128,12 +128,20 @@ fn related_by_index(
     let own = related::title_words(&entry.question, segmenter);
     top.into_iter()
         .filter_map(|(score, address)| {
-            let document: TantivyDocument = searcher.doc(address).ok()?;
-            let text = |field| document.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
-            let (id, file, question) = (text(f.id), text(f.file), text(f.question));
+            let text = |column: &str| fast_text(searcher, address, column);
+            let (id, file, question) = (text("id")?, text("file")?, text("title")?);
             let duplicate = related::is_duplicate(&own, &related::title_words(&question, segmenter));
             (!changed.contains(file.as_str()) && id != entry.id && !duplicate).then_some((id, score))
         })
         .take(related::MAX_RELATED)
         .collect()
+}
+
+/// A text fast field of one entry, without decoding its stored document.
+fn fast_text(searcher: &Searcher, address: DocAddress, column: &str) -> Option<String> {
+    let column = searcher.segment_reader(address.segment_ord).fast_fields().str(column).ok()??;
+    let ord = column.term_ords(address.doc_id).next()?;
+    let mut text = String::new();
+    column.ord_to_str(ord, &mut text).ok()?;
+    Some(text)
 }
