@@ -50,6 +50,7 @@ pub struct Engine {
     /// Whether any entry has question context (else its clauses are skipped).
     has_context: bool,
     documents: Memo<DocAddress, Stored>,
+    answers: Memo<u64, Answer>,
     titles_seen: Memo<DocAddress, Title>,
     fields: Fields,
     segmenter: Segmenter,
@@ -127,6 +128,7 @@ impl Engine {
             titles,
             has_context,
             documents,
+            answers: Memo::new(MEMO_CAPACITY),
             titles_seen,
             fields,
             segmenter,
@@ -173,6 +175,13 @@ impl Engine {
     /// answer text or only after typo correction counts less than one in the
     /// title. A title that sounds like the question (same pinyin) helps too.
     pub fn ask(&self, question: &str) -> Answer {
+        // People ask the same questions again and again; an engine never
+        // changes, so its answers can be kept.
+        let key = xxhash_rust::xxh3::xxh3_64(question.as_bytes());
+        self.answers.get(key, || Some(self.answer(question))).map(|a| (*a).clone()).unwrap_or_default()
+    }
+
+    fn answer(&self, question: &str) -> Answer {
         if question.trim().is_empty() {
             return Answer { note: Some(Note::Empty), ..Answer::default() };
         }
