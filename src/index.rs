@@ -175,6 +175,10 @@ pub fn build(corpus: &Corpus, corpus_label: &str, index_dir: &Path) -> Result<Bu
 /// Loads the corpus and builds when the index is not fresh. Returns why it
 /// built and the build report, when it did.
 pub fn ensure_fresh(corpus_dir: &Path, index_dir: &Path) -> Result<Option<(Status, BuildReport)>, Error> {
+    let fingerprint = load::fingerprint(corpus_dir)?;
+    if read_meta(index_dir).is_ok_and(|m| m.schema_version == SCHEMA_VERSION && m.fingerprint == fingerprint) {
+        return Ok(None);
+    }
     let corpus = load::load(corpus_dir)?;
     match status(index_dir, &corpus) {
         Status::Fresh => Ok(None),

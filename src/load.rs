@@ -126,6 +126,27 @@ fn warn_duplicates(entries: &[Entry], problems: &mut Vec<Problem>) {
     }
 }
 
+/// The fingerprint [`load`] would compute, without parsing any Markdown:
+/// enough to tell that an index is fresh.
+pub fn fingerprint(dir: &Path) -> Result<String, Error> {
+    if !dir.is_dir() {
+        return Err(Error::MissingCorpus(dir.to_path_buf()));
+    }
+    let mut hasher = Xxh3::new();
+    hasher.update(crate::index::SCHEMA_VERSION.to_string().as_bytes());
+    for name in [CONFIG_FILE, glossary::FILE_NAME] {
+        if let Some(text) = read_optional(&dir.join(name))? {
+            hasher.update(text.as_bytes());
+        }
+    }
+    for path in markdown_files(dir)? {
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        hasher.update(relative(dir, &path).as_bytes());
+        hasher.update(&bytes);
+    }
+    Ok(format!("{:016x}", hasher.digest()))
+}
+
 fn read_config(dir: &Path, hasher: &mut Xxh3, problems: &mut Vec<Problem>) -> Result<CorpusConfig, Error> {
     let Some(text) = read_optional(&dir.join(CONFIG_FILE))? else { return Ok(CorpusConfig::default()) };
     hasher.update(text.as_bytes());

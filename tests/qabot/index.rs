@@ -17,6 +17,7 @@ fn build_then_open_then_detect_staleness() {
     let report = index::build(&loaded, "corpus", &index_dir).unwrap();
     assert_eq!(report.entries, 2);
     assert_eq!(index::status(&index_dir, &loaded), Status::Fresh);
+    assert_eq!(load::fingerprint(corpus.path()).unwrap(), loaded.fingerprint, "the quick fingerprint agrees");
 
     let engine = Engine::open(&index_dir).unwrap();
     assert_eq!(engine.len(), 2);
