@@ -99,7 +99,7 @@ impl Glossary {
 /// a Latin word on that side.
 fn stands_alone(text: &str, start: usize, end: usize) -> bool {
     let word = &text[start..end];
-    let latin = |c: char| c.is_ascii_alphanumeric();
+    let latin = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     let starts_latin = word.chars().next().is_some_and(latin);

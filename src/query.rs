@@ -37,6 +37,8 @@ pub struct Analysis {
     /// against titles to catch Chinese typos.
     pub pairs: Vec<String>,
     pub truncated: bool,
+    /// See [`crate::text::intents`].
+    pub intents: u8,
 }
 
 impl Analysis {
@@ -157,11 +159,14 @@ pub struct Lexicon<'a> {
     pub glossary: &'a Glossary,
     pub vocabulary: &'a Vocabulary,
     pub sounds: &'a SoundIndex,
+    /// How many entries have this word (in question or answer).
+    pub doc_freq: &'a dyn Fn(&str) -> u64,
+    pub entries: u64,
 }
 
 /// Turns a question into concepts.
 pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
-    let Lexicon { segmenter, glossary, vocabulary, sounds } = *lexicon;
+    let Lexicon { segmenter, glossary, vocabulary, sounds, doc_freq, entries } = *lexicon;
     let mut text = normalize(question);
     let truncated = text.chars().count() > MAX_QUESTION_CHARS;
     if truncated {
@@ -174,7 +179,8 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         .filter(|(_, w)| w.chars().any(is_han) && !segmenter.has_word(w) && !is_filler(w))
         .map(|(start, w)| (start, start + w.len()))
         .collect();
-    let (text, heard) = sound::correct(&text, &unknown, |w| segmenter.has_word(w), sounds);
+    let common = |w: &str| doc_freq(w) >= 3.max(entries / 1000);
+    let (text, heard) = sound::correct(&text, &unknown, |w| segmenter.has_word(w), common, sounds);
     corrected.extend(heard);
     let mut concepts = Vec::new();
     let mentions = glossary.mentions(&text);
@@ -208,7 +214,7 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         let terms = word_terms(word, segmenter);
         concepts.push(Concept { label: word.to_string(), terms, weak: is_weak(word), corrected });
     }
-    Analysis { concepts, pairs: char_pairs(&subject), truncated }
+    Analysis { concepts, pairs: char_pairs(&subject), truncated, intents: crate::text::intents(&text) }
 }
 
 /// The index terms for one word: itself, and at a lower weight the shorter
@@ -249,7 +255,8 @@ fn correct_typos(text: &str, vocabulary: &Vocabulary) -> (String, Vec<String>) {
     let mut rest = text;
     while let Some(start) = rest.find(|c: char| c.is_ascii_alphabetic()) {
         out.push_str(&rest[..start]);
-        let word_len = rest[start..].find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len() - start);
+        let word_len =
+            rest[start..].find(|c: char| !c.is_ascii_alphanumeric() && c != '_').unwrap_or(rest.len() - start);
         let word = &rest[start..start + word_len];
         let known = is_filler(word) || vocabulary.contains(word);
         let fixed = if known { None } else { singular(word, vocabulary).or_else(|| vocabulary.correct(word)) };

@@ -35,6 +35,8 @@ const MIN_SOUND: f32 = 0.5;
 const MIN_COVERAGE_CLEAR_WINNER: f32 = 0.35;
 const CLEAR_WIN: f32 = 1.4;
 const MAX_SUGGESTIONS: usize = 3;
+/// Added to title precision when the title asks the same kind of question.
+const INTENT_BONUS: f32 = 0.5;
 /// Entries whose decoded document and title an engine keeps at most.
 const MEMO_CAPACITY: usize = 20_000;
 /// Weight of a question word the corpus does not have at all.
@@ -140,13 +142,22 @@ impl Engine {
         })
     }
 
-    fn lexicon(&self) -> Lexicon<'_> {
+    fn lexicon<'a>(&'a self, doc_freq: &'a dyn Fn(&str) -> u64) -> Lexicon<'a> {
         Lexicon {
             segmenter: &self.segmenter,
             glossary: &self.glossary,
             vocabulary: &self.vocabulary,
             sounds: &self.sounds,
+            doc_freq,
+            entries: self.searcher.num_docs(),
         }
+    }
+
+    /// Entries with `word` in their question or answer (an upper bound).
+    fn doc_freq(&self, word: &str) -> u64 {
+        let f = &self.fields;
+        let count = |field| self.searcher.doc_freq(&Term::from_field_text(field, word)).unwrap_or(0);
+        count(f.question).max(count(f.answer))
     }
 
     pub fn meta(&self) -> &Meta {
@@ -188,7 +199,7 @@ impl Engine {
         if is_greeting(question) {
             return Answer { note: Some(Note::Greeting), ..Answer::default() };
         }
-        let analysis = analyze(question, &self.lexicon());
+        let analysis = analyze(question, &self.lexicon(&|w| self.doc_freq(w)));
         let note = analysis.truncated.then_some(Note::Truncated);
         if !analysis.has_subject() && analysis.pairs.is_empty() {
             return Answer { note, ..Answer::default() };
@@ -222,7 +233,7 @@ impl Engine {
     /// Up to `limit` entries that match the question best, confident or not
     /// (for browsing, such as Telegram's inline mode).
     pub fn search(&self, question: &str, limit: usize) -> Vec<Hit> {
-        let analysis = analyze(question, &self.lexicon());
+        let analysis = analyze(question, &self.lexicon(&|w| self.doc_freq(w)));
         if !analysis.has_subject() && analysis.pairs.is_empty() {
             return Vec::new();
         }
@@ -265,7 +276,7 @@ impl Engine {
     /// How a question was understood and how the top candidates scored, for
     /// `qabot ask --explain`.
     pub fn explain(&self, question: &str) -> String {
-        let analysis = analyze(question, &self.lexicon());
+        let analysis = analyze(question, &self.lexicon(&|w| self.doc_freq(w)));
         let searcher = self.searcher.clone();
         let weights = self.concept_weights(&searcher, &analysis);
         let mut out = String::new();
@@ -418,7 +429,14 @@ impl Engine {
     /// 异步非阻塞 for 非阻塞).
     fn title_match(&self, address: DocAddress, analysis: &Analysis) -> (f32, f32) {
         let title = self.titles_seen.get(address, || Some(Title::new(&self.title_of(address), &self.segmenter)));
-        title.map_or((0.0, 0.0), |t| (t.sound(analysis), t.precision(analysis)))
+        // The same kind of question counts only for a title wholly about
+        // what was asked.
+        let score = |t: &Title| {
+            let precision = t.precision(analysis);
+            let exact = precision >= 0.99 && t.same_intent(analysis);
+            (t.sound(analysis), precision + if exact { INTENT_BONUS } else { 0.0 })
+        };
+        title.map_or((0.0, 0.0), |t| score(&t))
     }
 
     fn related_of(&self, searcher: &Searcher, id: &str) -> Vec<Hit> {

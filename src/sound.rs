@@ -83,10 +83,15 @@ fn keys(word: &str, all_readings: bool) -> Vec<String> {
 /// `unknown` byte ranges (words the dictionary lacks, filler excluded) may
 /// change, so a word the user spelled right is never altered: 防火强 becomes
 /// 防火墙, but 线程锁 never becomes 线参数.
+///
+/// When every character would change (县城 → 线程), the stretch is a word of
+/// its own as often as a typo, so only a word that is common in the corpus
+/// (`common`) is taken.
 pub fn correct(
     text: &str,
     unknown: &[(usize, usize)],
     known: impl Fn(&str) -> bool,
+    common: impl Fn(&str) -> bool,
     sounds: &SoundIndex,
 ) -> (String, Vec<String>) {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -109,7 +114,8 @@ pub fn correct(
             let Some(word) = sounds.lookup(stretch) else { continue };
             let only_unknown_changed =
                 window.iter().zip(word.chars()).all(|(&(byte, typed), meant)| typed == meant || is_unknown(byte));
-            if only_unknown_changed && word.chars().count() == len {
+            let all_changed = window.iter().zip(word.chars()).all(|(&(_, typed), meant)| typed != meant);
+            if only_unknown_changed && word.chars().count() == len && (!all_changed || common(word)) {
                 out.push_str(word);
                 corrected.push(word.to_string());
                 i += len;
@@ -132,7 +138,7 @@ mod tests {
 
     fn fix(text: &str) -> String {
         let all = [(0, text.len())];
-        correct(text, &all, |w| ["协程", "进程"].contains(&w), &sounds()).0
+        correct(text, &all, |w| ["协程", "进程"].contains(&w), |w| w == "进程", &sounds()).0
     }
 
     #[test]
@@ -149,9 +155,12 @@ mod tests {
         assert_eq!(fix("协程"), "协程");
         assert_eq!(fix("天气"), "天气");
         assert_eq!(fix("讲个"), "讲个", "jiang is not jian");
-        let (text, _) = correct("线程锁", &[(6, 9)], |w| w == "线程", &SoundIndex::from_dictionary("参数 9\n"));
+        assert_eq!(fix("进城"), "进程", "a common word may replace every character");
+        assert_eq!(fix("携城"), "携城", "a rare one may not (协程 is not common here)");
+        let (text, _) =
+            correct("线程锁", &[(6, 9)], |w| w == "线程", |_| true, &SoundIndex::from_dictionary("参数 9\n"));
         assert_eq!(text, "线程锁", "characters of a known word never change");
-        let (text, _) = correct("携程", &[], |_| false, &sounds());
+        let (text, _) = correct("携程", &[], |_| false, |_| true, &sounds());
         assert_eq!(text, "携程", "only stretches with an unknown word are corrected");
     }
 }

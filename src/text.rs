@@ -278,6 +278,25 @@ pub fn function_words() -> impl Iterator<Item = &'static str> {
     FILLER_ZH.iter().chain(WEAK).copied().filter(|w| w.chars().any(is_han))
 }
 
+/// What kind of question a text asks, as bits: what it is, how two things
+/// differ, why, how, pros and cons, what it is for. A title asking the same
+/// kind of question as the user ranks a little higher.
+pub fn intents(normalized: &str) -> u8 {
+    const KINDS: [&[&str]; 6] = [
+        &["什么是", "是什么", "是啥", "what is", "what's", "what are", "定义", "介绍", "了解"],
+        &["区别", "不同", "差别", "差异", "异同", "不一样", "difference", " vs", "versus", "对比", "比较"],
+        &["为什么", "为何", "为啥", "why", "原因"],
+        &["如何", "怎么", "怎样", "how ", "实现"],
+        &["优缺点", "优点", "缺点", "优势", "好处", "advantage", "disadvantage", "pros", "cons"],
+        &["场景", "应用", "用途", "作用", "用来", "干嘛", "用处", "use case", "when to use", "used for"],
+    ];
+    KINDS
+        .iter()
+        .enumerate()
+        .filter(|(_, markers)| markers.iter().any(|m| normalized.contains(m)))
+        .fold(0, |bits, (i, _)| bits | 1 << i)
+}
+
 /// Chinese ideographs (the CJK blocks jieba segments).
 pub fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')

@@ -13,6 +13,7 @@ pub struct Title {
     sounds: HashSet<String>,
     /// Per byte of `text`: part of a subject word (not filler or punctuation).
     subject: Vec<bool>,
+    intents: u8,
 }
 
 impl Title {
@@ -25,7 +26,13 @@ impl Title {
                 subject[start..start + word.len()].iter_mut().for_each(|c| *c = true);
             }
         }
-        Title { text, sounds, subject }
+        let intents = crate::text::intents(&text);
+        Title { text, sounds, subject, intents }
+    }
+
+    /// Whether the title asks the same kind of question (what, why, how…).
+    pub fn same_intent(&self, analysis: &Analysis) -> bool {
+        self.intents & analysis.intents != 0
     }
 
     /// Share of the question's pinyin pairs the title has.
