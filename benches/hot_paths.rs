@@ -45,7 +45,7 @@ fn benches(c: &mut Criterion) {
 
     let corpus = qabot::load::load(&common::seed_corpus()).expect("seed corpus");
     let mut group = c.benchmark_group("index_time");
-    group.sample_size(20);
+    group.sample_size(10);
     group.bench_function("related::compute/seed", |b| {
         b.iter(|| qabot::related::compute(black_box(&corpus.entries), &segmenter, &corpus.glossary))
     });

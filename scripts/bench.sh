@@ -4,8 +4,9 @@
 # and `qabot repl --json` throughput on the seed corpus next to the Python
 # baseline. Prints one Markdown table at the end (progress goes to stderr).
 #
-# Usage: scripts/bench.sh [--full] [--no-phases] [--seed S] [--work DIR]
+# Usage: scripts/bench.sh [--full] [--sizes N,N…] [--no-phases] [--seed S] [--work DIR]
 #   --full       also 1,000,000 entries (≈ 0.7 GB of Markdown; slow)
+#   --sizes LIST synthetic corpus sizes instead (comma-separated entry counts)
 #   --no-phases  skip the per-phase build timing (it builds each index once more)
 #   --seed S     generator seed (default 1); the same seed gives the same corpora
 #   --work DIR   where corpora and indexes go (default target/bench; reused when
@@ -14,20 +15,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 
-full=0 phases=1 seed=1 work=target/bench
+full=0 phases=1 seed=1 work=target/bench sizes_arg=
 while [ $# -gt 0 ]; do
   case "$1" in
     --full) full=1 ;;
     --no-phases) phases=0 ;;
     --seed) seed="$2"; shift ;;
+    --sizes) sizes_arg="$2"; shift ;;
     --work) work="$2"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
 sizes=(10000 100000)
 [ "$full" = 1 ] && sizes+=(1000000)
+[ -n "$sizes_arg" ] && IFS=, read -r -a sizes <<<"$sizes_arg"
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
 dev="$root/../shared/eval/dev.jsonl"
@@ -36,15 +39,20 @@ now_ns() { date +%s%N; }
 ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }
 json() { jq -r "$2" <<<"$1"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-mb() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1e6}'; }
+mb() { awk -v b="$1" 'BEGIN {printf "%.2f", b / 1e6}'; }
 
 say "building (release)"
 cargo build --release --quiet
 cargo build --release --quiet --example gen_corpus
-cargo bench --no-run --quiet --bench scale 2>/dev/null || cargo bench --no-run --bench scale
-qabot="$root/target/release/qabot"
-gen="$root/target/release/examples/gen_corpus"
-scale() { cargo bench --quiet --bench scale -- "$@" 2> >(grep -v '^ *Running\|^ *Finished' >&2); }
+scale_bin=$(cargo bench --no-run --bench scale --message-format=json 2>/dev/null |
+  jq -r 'select(.target.name == "scale" and .executable != null) | .executable' | tail -1)
+[ -x "$scale_bin" ] || { say "could not build benches/scale.rs"; exit 1; }
+# Private copies: the shared target directory may be rebuilt while we measure.
+mkdir -p "$work/bin"
+cp target/release/qabot target/release/examples/gen_corpus "$scale_bin" "$work/bin/"
+qabot="$work/bin/qabot"
+gen="$work/bin/gen_corpus"
+scale() { "$work/bin/$(basename "$scale_bin")" "$@"; }
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 mem_gb="$(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)"
