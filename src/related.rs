@@ -108,6 +108,15 @@ pub fn is_duplicate(a: &HashSet<String>, b: &HashSet<String>) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
+    // Questions naming different things (asyncio, gevent) are different
+    // questions however alike the rest of their wording.
+    let names = |set: &HashSet<String>| -> HashSet<String> {
+        set.iter().filter(|w| w.chars().any(|c| c.is_ascii_alphabetic())).cloned().collect()
+    };
+    let (names_a, names_b) = (names(a), names(b));
+    if !names_a.is_empty() && !names_b.is_empty() && names_a.is_disjoint(&names_b) {
+        return false;
+    }
     let shared = a.intersection(b).count() as f32;
     shared / a.len().min(b.len()) as f32 >= DUPLICATE_OVERLAP && shared / a.len().max(b.len()) as f32 >= 0.5
 }
@@ -125,7 +134,7 @@ impl<'g> Terms<'g> {
     fn of(&self, text: &str, segmenter: &Segmenter, mut add: impl FnMut(String)) {
         let text = normalize(text);
         for mention in self.glossary.mentions(&text) {
-            add(format!("g{}", mention.group));
+            add(format!("§{}", mention.group));
         }
         for word in segmenter.words(&text) {
             if meaningful(&word) {
