@@ -4,9 +4,11 @@
 mod qabot {
     pub mod cli;
     pub mod fake_bot_api;
+    pub mod faults;
     pub mod index;
     pub mod lifecycle;
     pub mod parse;
+    pub mod properties;
     pub mod search;
     pub mod support;
     pub mod telegram;

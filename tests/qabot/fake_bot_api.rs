@@ -1,17 +1,24 @@
 //! A fake Telegram Bot API server on loopback: it queues scripted updates for `getUpdates`, answers the other
-//! methods with valid Bot API JSON, records every request and can fail the next call of a method on demand.
+//! methods with valid Bot API JSON, records every request and can fail the next call of a method on demand:
+//! with an HTTP error, a dropped connection, a malformed body or a late answer.
 
 use std::collections::VecDeque;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::connect_info::Connected;
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use axum::serve::IncomingStream;
 use serde_json::{Map, Value, json};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// The bot's `id`, as `getMe` reports it.
 pub const BOT_ID: i64 = 4242;
@@ -46,11 +53,28 @@ pub enum Fault {
     TooManyRequests { retry_after: u64 },
     /// HTTP 500. (teloxide waits 10 s after a server error before returning it.)
     ServerError,
+    /// The connection is reset (RST) without any response: the request was read but not carried out.
+    Reset,
+    /// HTTP 200 with a truncated JSON body; the request is not carried out.
+    MalformedJson,
+    /// The request is carried out and answered normally, but only after this long.
+    Slow(Duration),
+    /// Nothing for this long, then the connection is reset; the request is not carried out.
+    Hang(Duration),
+}
+
+impl Fault {
+    /// Whether a request that meets this fault is still carried out (and recorded as delivered).
+    fn delivers(self) -> bool {
+        matches!(self, Fault::Slow(_))
+    }
 }
 
 #[derive(Default)]
 struct Inner {
     updates: Vec<Value>,
+    /// Updates the next `getUpdates` sends again, whatever its offset.
+    redeliveries: Vec<Value>,
     next_update_id: i64,
     next_message_id: i64,
     requests: Vec<Request>,
@@ -80,8 +104,8 @@ impl FakeBotApi {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let app = Router::new().route("/{bot}/{method}", post(handle)).with_state(inner.clone());
         runtime.spawn(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, app).await.unwrap();
+            let listener = Connections(tokio::net::TcpListener::from_std(listener).unwrap());
+            axum::serve(listener, app.into_make_service_with_connect_info::<Connection>()).await.unwrap();
         });
         FakeBotApi { url, inner, runtime: Some(runtime) }
     }
@@ -101,9 +125,34 @@ impl FakeBotApi {
         id
     }
 
+    /// Queues many updates at once; returns the first one's `update_id`.
+    pub fn push_updates(&self, updates: impl IntoIterator<Item = Value>) -> i64 {
+        let mut inner = self.lock();
+        let first = inner.next_update_id;
+        for mut update in updates {
+            update["update_id"] = json!(inner.next_update_id);
+            inner.next_update_id += 1;
+            inner.updates.push(update);
+        }
+        first
+    }
+
+    /// Makes the next `getUpdates` send update `update_id` again, as Telegram does when it did not see the
+    /// offset that confirmed it.
+    pub fn redeliver(&self, update_id: i64) {
+        let mut inner = self.lock();
+        let update = inner.updates.iter().find(|u| self::update_id(u) == update_id).cloned();
+        inner.redeliveries.push(update.unwrap_or_else(|| panic!("no update {update_id} to deliver again")));
+    }
+
     /// Makes the next call of `method` (any case) fail with `fault`.
     pub fn fail_next(&self, method: &str, fault: Fault) {
         self.lock().faults.push_back((method.to_lowercase(), fault));
+    }
+
+    /// Whether every fault queued with [`FakeBotApi::fail_next`] has been met.
+    pub fn faults_done(&self) -> bool {
+        self.lock().faults.is_empty()
     }
 
     /// Every request so far, faulted ones included.
@@ -150,7 +199,8 @@ pub fn delivered<'a>(requests: &'a [Request], method: &str) -> impl Iterator<Ite
 }
 
 async fn handle(
-    State(inner): State<Shared>,
+    State(shared): State<Shared>,
+    ConnectInfo(connection): ConnectInfo<Connection>,
     Path((bot, method)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -161,20 +211,26 @@ async fn handle(
     let method = method.to_lowercase();
     let body = parse_body(&headers, &body);
     if method == "getupdates" {
-        wait_for_updates(&inner, &body).await;
+        wait_for_updates(&shared, &body).await;
     }
-    let mut inner = inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let fault = take_fault(&mut inner.faults, &method);
-    let result = match fault {
-        Some(_) => Value::Null,
-        None => answer(&mut inner, &method, &body),
-    };
-    let request = Request { method, token: token.to_string(), body, result: result.clone(), faulted: fault.is_some() };
-    inner.requests.push(request);
-    match fault {
-        Some(fault) => fault_response(fault),
-        None => reply(StatusCode::OK, json!({"ok": true, "result": result})),
+    let fault = take_fault(&mut lock(&shared).faults, &method);
+    let token = token.to_string();
+    if let Some(fault) = fault.filter(|f| !f.delivers()) {
+        // Recorded before any wait: the client may give up, and hyper then drops this future.
+        lock(&shared).requests.push(Request { method, token, body, result: Value::Null, faulted: true });
+        return fault_response(fault, &connection).await;
     }
+    if let Some(Fault::Slow(delay)) = fault {
+        tokio::time::sleep(delay).await;
+    }
+    let mut inner = lock(&shared);
+    let result = answer(&mut inner, &method, &body);
+    inner.requests.push(Request { method, token, body, result: result.clone(), faulted: false });
+    reply(StatusCode::OK, json!({"ok": true, "result": result}))
+}
+
+fn lock(shared: &Shared) -> MutexGuard<'_, Inner> {
+    shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn reply(status: StatusCode, body: Value) -> Response {
@@ -186,7 +242,8 @@ fn take_fault(faults: &mut VecDeque<(String, Fault)>, method: &str) -> Option<Fa
     faults.remove(position).map(|(_, fault)| fault)
 }
 
-fn fault_response(fault: Fault) -> Response {
+/// What a request that is not carried out gets.
+async fn fault_response(fault: Fault, connection: &Connection) -> Response {
     match fault {
         Fault::TooManyRequests { retry_after } => reply(
             StatusCode::TOO_MANY_REQUESTS,
@@ -197,6 +254,102 @@ fn fault_response(fault: Fault) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR,
             json!({"ok": false, "error_code": 500, "description": "Internal Server Error"}),
         ),
+        Fault::MalformedJson => {
+            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], r#"{"ok": true, "result": {"mess"#)
+                .into_response()
+        }
+        Fault::Reset | Fault::Hang(_) | Fault::Slow(_) => {
+            if let Fault::Hang(delay) = fault {
+                tokio::time::sleep(delay).await;
+            }
+            connection.reset();
+            // Never sent: the connection fails as soon as hyper writes this.
+            StatusCode::OK.into_response()
+        }
+    }
+}
+
+// ---- Connections that can be reset -------------------------------------------------------------------------
+
+/// The listener behind the fake: every accepted connection gets a [`Connection`] switch that handlers see.
+struct Connections(tokio::net::TcpListener);
+
+/// A handler's way to reset the connection its request came on.
+#[derive(Clone, Debug, Default)]
+struct Connection(Arc<AtomicBool>);
+
+impl Connection {
+    /// The next write fails and the socket is closed with an RST: the client gets no response at all.
+    fn reset(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+impl axum::serve::Listener for Connections {
+    type Io = Stream;
+    type Addr = Connection;
+
+    async fn accept(&mut self) -> (Stream, Connection) {
+        loop {
+            match self.0.accept().await {
+                Ok((tcp, _)) => {
+                    let connection = Connection::default();
+                    return (Stream { tcp, reset: connection.0.clone() }, connection);
+                }
+                // Out of file descriptors and the like: wait and try again, as axum's own listener does.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Connection> {
+        self.0.local_addr().map(|_| Connection::default())
+    }
+}
+
+impl Connected<IncomingStream<'_, Connections>> for Connection {
+    fn connect_info(stream: IncomingStream<'_, Connections>) -> Self {
+        stream.remote_addr().clone()
+    }
+}
+
+/// A TCP stream whose writes fail once its connection is reset.
+struct Stream {
+    tcp: tokio::net::TcpStream,
+    reset: Arc<AtomicBool>,
+}
+
+impl Stream {
+    fn check(&self) -> std::io::Result<()> {
+        if !self.reset.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        // Linger 0: closing sends an RST instead of a FIN.
+        let _ = self.tcp.set_zero_linger();
+        Err(std::io::ErrorKind::ConnectionReset.into())
+    }
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.tcp).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        self.check()?;
+        Pin::new(&mut self.tcp).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.tcp).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.tcp).poll_shutdown(cx)
     }
 }
 
@@ -206,7 +359,10 @@ async fn wait_for_updates(inner: &Shared, body: &Value) {
     let timeout = Duration::from_secs(body["timeout"].as_u64().unwrap_or(0)).min(MAX_POLL_WAIT);
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
-        let ready = inner.lock().unwrap_or_else(|p| p.into_inner()).updates.iter().any(|u| update_id(u) >= offset);
+        let ready = {
+            let inner = lock(inner);
+            !inner.redeliveries.is_empty() || inner.updates.iter().any(|u| update_id(u) >= offset)
+        };
         if ready || tokio::time::Instant::now() >= deadline {
             return;
         }
@@ -222,7 +378,11 @@ fn update_id(update: &Value) -> i64 {
 fn answer(inner: &mut Inner, method: &str, body: &Value) -> Value {
     match method {
         "getme" => me(),
-        "getupdates" => pending_updates(&inner.updates, body),
+        "getupdates" => {
+            let mut updates = std::mem::take(&mut inner.redeliveries);
+            updates.extend(pending_updates(&inner.updates, body));
+            Value::Array(updates)
+        }
         "getwebhookinfo" => json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0}),
         "sendmessage" => {
             let id = inner.next_message_id;
@@ -237,10 +397,10 @@ fn answer(inner: &mut Inner, method: &str, body: &Value) -> Value {
     }
 }
 
-fn pending_updates(updates: &[Value], body: &Value) -> Value {
+fn pending_updates(updates: &[Value], body: &Value) -> Vec<Value> {
     let offset = body["offset"].as_i64().unwrap_or(0);
     let limit = body["limit"].as_u64().map_or(100, |l| l.clamp(1, 100)) as usize;
-    Value::Array(updates.iter().filter(|u| update_id(u) >= offset).take(limit).cloned().collect())
+    updates.iter().filter(|u| update_id(u) >= offset).take(limit).cloned().collect()
 }
 
 /// The bot as a message's sender.
@@ -441,6 +601,39 @@ fn a_server_error_is_a_500_and_unknown_methods_succeed() {
     assert_eq!((status, body), (200, json!({"ok": true, "result": true})));
     let faulted: Vec<_> = api.requests().iter().map(|r| (r.method.clone(), r.faulted)).collect();
     assert_eq!(faulted, [("getme".into(), true), ("getme".into(), false), ("setchatmenubutton".into(), false)]);
+}
+
+#[test]
+fn resets_malformed_bodies_slow_answers_and_redeliveries() {
+    use teloxide::RequestError;
+    use teloxide::prelude::*;
+
+    let api = FakeBotApi::start();
+    let bot = Bot::new("123:TEST").set_api_url(api.url().parse().unwrap());
+    let first = api.push_update(private_text(7, 1, "hello"));
+    for fault in [Fault::Reset, Fault::MalformedJson, Fault::Slow(Duration::from_millis(300))] {
+        api.fail_next("sendMessage", fault);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let error = bot.send_message(ChatId(7), "reset").await.unwrap_err();
+        assert!(matches!(error, RequestError::Network(_)), "{error:?}");
+        let error = bot.send_message(ChatId(7), "malformed").await.unwrap_err();
+        assert!(matches!(error, RequestError::InvalidJson { .. }), "{error:?}");
+        let started = Instant::now();
+        bot.send_message(ChatId(7), "slow").await.unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        bot.send_message(ChatId(7), "after a reset, a new connection").await.unwrap();
+        assert!(bot.get_updates().offset(first as i32 + 1).await.unwrap().is_empty());
+        api.redeliver(first);
+        let again = bot.get_updates().offset(first as i32 + 1).await.unwrap();
+        assert_eq!(again.iter().map(|u| i64::from(u.id.0)).collect::<Vec<_>>(), [first]);
+    });
+    let sends: Vec<_> = api.requests().into_iter().filter(|r| r.method == "sendmessage").collect();
+    assert_eq!(sends.iter().map(|r| r.faulted).collect::<Vec<_>>(), [true, true, false, false]);
+    let texts: Vec<_> = api.sent("sendMessage").iter().map(|b| b["text"].as_str().unwrap().to_string()).collect();
+    assert_eq!(texts, ["slow", "after a reset, a new connection"]);
+    assert!(api.faults_done());
 }
 
 /// A bare HTTP/1.1 POST of a JSON body: the status and the JSON answer.
