@@ -317,7 +317,11 @@ struct LineIndex {
 
 impl LineIndex {
     fn new(text: &str) -> Self {
-        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        // A line ends at \n, or at a \r not followed by \n (old Mac files).
+        let bytes = text.as_bytes();
+        let ends =
+            (0..bytes.len()).filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')));
+        let starts = std::iter::once(0).chain(ends.map(|i| i + 1)).collect();
         LineIndex { starts }
     }
 

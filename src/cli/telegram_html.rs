@@ -125,6 +125,11 @@ fn markdown_blocks(markdown: &str) -> Vec<Block> {
                 out.line.push_str(&format!("{}• ", "  ".repeat(list_depth.saturating_sub(1))));
             }
             Event::Text(t) => out.line.push_str(&escape(&t)),
+            // Tags of HTML blocks (<details>, <summary>) are dropped but
+            // their text kept; an "inline tag" that is no HTML tag is text
+            // (`List<String>`).
+            Event::Html(t) => out.line.push_str(&escape(&strip_tags(&t))),
+            Event::InlineHtml(t) if !is_html_tag(&t) => out.line.push_str(&escape(&t)),
             Event::Code(t) => out.line.push_str(&format!("<code>{}</code>", escape(&t))),
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead) => {
                 out.end_line()
@@ -239,6 +244,59 @@ fn cut_line(line: &str, limit: usize) -> Vec<String> {
     out
 }
 
+/// Whether inline HTML is a real tag (or a comment) rather than text such as `<String>`.
+fn is_html_tag(html: &str) -> bool {
+    const TAGS: &[&str] = &[
+        "a",
+        "b",
+        "i",
+        "u",
+        "s",
+        "br",
+        "p",
+        "div",
+        "span",
+        "img",
+        "em",
+        "strong",
+        "code",
+        "pre",
+        "sup",
+        "sub",
+        "font",
+        "center",
+        "details",
+        "summary",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "ul",
+        "ol",
+        "li",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "kbd",
+        "mark",
+        "small",
+        "big",
+        "blockquote",
+    ];
+    let name: String = html
+        .trim_start_matches('<')
+        .trim_start_matches('/')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    html.starts_with("<!--") || TAGS.contains(&name.as_str())
+}
+
 fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
@@ -267,6 +325,13 @@ mod tests {
         assert_eq!(messages.len(), 1);
         assert!(messages[0].starts_with("<b>a&lt;b &amp; c&gt;d</b>"));
         assert!(messages[0].contains("x &lt; y &amp;&amp; <code>&lt;tag&gt;</code>"));
+    }
+
+    #[test]
+    fn text_that_looks_like_html_is_kept_and_real_tags_dropped() {
+        let messages = entry_messages("t", "返回 List<String> 类型，<b>粗</b>体");
+        assert!(messages[0].contains("List&lt;String&gt;"), "{messages:?}");
+        assert!(messages[0].contains("粗") && !messages[0].contains("&lt;b&gt;"), "{messages:?}");
     }
 
     #[test]

@@ -146,3 +146,14 @@ fn duplicate_questions_are_warned_about_with_both_places() {
     assert_eq!((duplicate.file.as_str(), duplicate.line), ("b.md", 1));
     assert!(duplicate.message.contains("a.md:1"));
 }
+
+#[test]
+fn lines_are_counted_with_any_line_ending() {
+    for eol in ["\n", "\r\n", "\r"] {
+        let text =
+            ["# 标题", "", "## 1. 什么是粘包？", "", "答案一", "", "## 2. 什么是握手？", "", "答案二", ""].join(eol);
+        let parsed = parse(&text, "a.md", None);
+        let lines: Vec<usize> = parsed.entries.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [3, 7], "{eol:?}");
+    }
+}
