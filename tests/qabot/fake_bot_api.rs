@@ -656,3 +656,49 @@ fn raw_post(url: &str, path: &str, body: &str) -> (u16, Value) {
         response.split_once("\r\n\r\n").map_or(Value::Null, |(_, b)| serde_json::from_str(b).unwrap_or(Value::Null));
     (status, json)
 }
+
+/// `qabot telegram` run against `api_url` over a copy of the bundled corpus
+/// plus `extra` files, its stderr captured to a file in the temporary directory.
+pub struct SpawnedBot {
+    pub dir: tempfile::TempDir,
+    pub child: std::process::Child,
+    pub stderr: std::path::PathBuf,
+}
+
+pub fn spawn_bot(
+    api_url: &str,
+    token: &str,
+    log_level: &str,
+    extra: &[(&str, &str)],
+    env: &[(&str, &str)],
+) -> SpawnedBot {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for name in ["network-and-concurrency.md", "glossary.toml"] {
+        std::fs::copy(super::support::repo().join("corpus").join(name), corpus.join(name)).unwrap();
+    }
+    for (name, text) in extra {
+        std::fs::write(corpus.join(name), text).unwrap();
+    }
+    let stderr = dir.path().join("stderr.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_qabot"))
+        .current_dir(dir.path())
+        .arg("--corpus")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(dir.path().join("index"))
+        .args(["telegram", "--no-watch", "--api-url", api_url])
+        .env("TELOXIDE_TOKEN", token)
+        .env("RUST_LOG", log_level)
+        .env_remove("TELOXIDE_API_URL")
+        .env_remove("QABOT_ALLOWED_CHATS")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&stderr).unwrap())
+        .spawn()
+        .unwrap();
+    SpawnedBot { dir, child, stderr }
+}

@@ -3,15 +3,13 @@
 //! answers every question exactly once and in order per chat, and never writes its token to the log.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::fake_bot_api::{FakeBotApi, Fault, Request, delivered, private_text};
-use super::support::repo;
+use super::fake_bot_api::{FakeBotApi, Fault, Request, SpawnedBot, delivered, private_text, spawn_bot};
 
 const TOKEN: &str = "123456:FAULTYTOKEN";
 /// Questions from the seed corpus whose answers fit in one message (the last one has no answer).
@@ -44,29 +42,7 @@ struct Bot {
 impl Bot {
     /// Starts the bot; faults queued on `api` before this meet its first requests.
     fn start(api: FakeBotApi, log_level: &str) -> Bot {
-        let dir = tempfile::tempdir().unwrap();
-        let corpus = dir.path().join("corpus");
-        std::fs::create_dir(&corpus).unwrap();
-        for name in ["network-and-concurrency.md", "glossary.toml"] {
-            std::fs::copy(repo().join("corpus").join(name), corpus.join(name)).unwrap();
-        }
-        let stderr = dir.path().join("stderr.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_qabot"))
-            .current_dir(dir.path())
-            .arg("--corpus")
-            .arg(&corpus)
-            .arg("--index")
-            .arg(dir.path().join("index"))
-            .args(["telegram", "--no-watch", "--api-url", api.url()])
-            .env("TELOXIDE_TOKEN", TOKEN)
-            .env("RUST_LOG", log_level)
-            .env_remove("TELOXIDE_API_URL")
-            .env_remove("QABOT_ALLOWED_CHATS")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(File::create(&stderr).unwrap())
-            .spawn()
-            .unwrap();
+        let SpawnedBot { dir, child, stderr } = spawn_bot(api.url(), TOKEN, log_level, &[], &[]);
         Bot { api, child, stderr, _dir: dir }
     }
 

@@ -1,16 +1,16 @@
 //! `qabot telegram` end to end: the real binary, long-polling the fake Bot API, over a copy of the bundled corpus.
 
-use std::fs::File;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use super::fake_bot_api::{
-    FakeBotApi, Fault, Request, callback_query, delivered, group_text, inline_query, private_text, with_mention,
+    FakeBotApi, Fault, Request, SpawnedBot, callback_query, delivered, group_text, inline_query, private_text,
+    spawn_bot, with_mention,
 };
-use super::support::{engine, repo};
+use super::support::engine;
 
 const TOKEN: &str = "123456:TESTTOKEN";
 /// How long to wait for an expected request.
@@ -31,34 +31,8 @@ struct RunningBot {
 impl RunningBot {
     /// The bundled corpus plus `extra` files; `env` adds environment variables.
     fn start(extra: &[(&str, &str)], env: &[(&str, &str)]) -> RunningBot {
-        let dir = tempfile::tempdir().unwrap();
-        let corpus = dir.path().join("corpus");
-        std::fs::create_dir(&corpus).unwrap();
-        for name in ["network-and-concurrency.md", "glossary.toml"] {
-            std::fs::copy(repo().join("corpus").join(name), corpus.join(name)).unwrap();
-        }
-        for (name, text) in extra {
-            std::fs::write(corpus.join(name), text).unwrap();
-        }
         let api = FakeBotApi::start();
-        let stderr = dir.path().join("stderr.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_qabot"))
-            .current_dir(dir.path())
-            .arg("--corpus")
-            .arg(&corpus)
-            .arg("--index")
-            .arg(dir.path().join("index"))
-            .args(["telegram", "--no-watch", "--api-url", api.url()])
-            .env("TELOXIDE_TOKEN", TOKEN)
-            .env("RUST_LOG", "info")
-            .env_remove("TELOXIDE_API_URL")
-            .env_remove("QABOT_ALLOWED_CHATS")
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(File::create(&stderr).unwrap())
-            .spawn()
-            .unwrap();
+        let SpawnedBot { dir, child, stderr } = spawn_bot(api.url(), TOKEN, "info", extra, env);
         RunningBot { api, child, stderr, _dir: dir }
     }
 
