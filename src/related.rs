@@ -21,34 +21,53 @@ pub const MAX_RELATED: usize = 5;
 /// Terms per entry that take part in the comparison.
 const TOP_TERMS: usize = 40;
 const QUESTION_WEIGHT: f32 = 3.0;
+/// Entries compared per term, at most.
+const MAX_POSTINGS: usize = 200;
 /// Questions sharing this share of their words are the same question.
 const DUPLICATE_OVERLAP: f32 = 0.75;
 
 /// For every entry, up to [`MAX_RELATED`] `(id, score)` of related entries, best first.
 pub fn compute(entries: &[Entry], segmenter: &Segmenter, glossary: &Glossary) -> Vec<Vec<(String, f32)>> {
-    let terms = Terms::new(glossary);
-    let bags: Vec<HashMap<String, f32>> = entries.iter().map(|e| terms.bag(e, segmenter)).collect();
-    let vectors = tf_idf(&bags);
+    let mut terms = Terms::new(glossary);
+    let bags: Vec<HashMap<u32, f32>> = entries.iter().map(|e| terms.bag(e, segmenter)).collect();
+    let vectors = tf_idf(&bags, terms.count());
     let titles: Vec<HashSet<String>> = entries.iter().map(|e| terms.title_set(&e.question, segmenter)).collect();
 
-    let mut postings: HashMap<&str, Vec<(usize, f32)>> = HashMap::new();
+    let mut postings: Vec<Vec<(usize, f32)>> = vec![Vec::new(); terms.count()];
     for (i, vector) in vectors.iter().enumerate() {
-        for (term, weight) in vector {
-            postings.entry(term.as_str()).or_default().push((i, *weight));
+        for &(term, weight) in vector {
+            postings[term as usize].push((i, weight));
         }
     }
     // A term shared by a large part of a big corpus says little and costs much.
-    let max_postings = 200.max(entries.len() / 50);
+    let common = 200.max(entries.len() / 50);
+    for list in &mut postings {
+        if list.len() > common {
+            list.clear();
+        } else if list.len() > MAX_POSTINGS {
+            // Of a term many entries share, only the entries it weighs most
+            // in are compared (as in an impact-ordered index): the work stays
+            // linear in the size of the corpus, and no list is cut on a corpus
+            // small enough for all of its terms to count.
+            list.select_nth_unstable_by(MAX_POSTINGS, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            list.truncate(MAX_POSTINGS);
+        }
+    }
+    // Entries of the same file are a little more related; files numbered.
+    let mut file_ids: HashMap<&str, usize> = HashMap::new();
+    let files: Vec<usize> = entries
+        .iter()
+        .map(|e| {
+            let next = file_ids.len();
+            *file_ids.entry(e.file.as_str()).or_insert(next)
+        })
+        .collect();
     let mut scores = vec![0.0f32; entries.len()];
     let mut touched: Vec<usize> = Vec::new();
     (0..entries.len())
         .map(|i| {
-            for (term, weight) in &vectors[i] {
-                let list = &postings[term.as_str()];
-                if list.len() > max_postings {
-                    continue;
-                }
-                for &(j, other) in list {
+            for &(term, weight) in &vectors[i] {
+                for &(j, other) in &postings[term as usize] {
                     if j != i {
                         if scores[j] == 0.0 {
                             touched.push(j);
@@ -61,7 +80,7 @@ pub fn compute(entries: &[Entry], segmenter: &Segmenter, glossary: &Glossary) ->
                 .drain(..)
                 .map(|j| {
                     let score = std::mem::take(&mut scores[j]);
-                    (j, if entries[j].file == entries[i].file { score * 1.1 } else { score })
+                    (j, if files[j] == files[i] { score * 1.1 } else { score })
                 })
                 .collect();
             let best_first = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
@@ -110,11 +129,9 @@ pub fn is_duplicate(a: &HashSet<String>, b: &HashSet<String>) -> bool {
     }
     // Questions naming different things (asyncio, gevent) are different
     // questions however alike the rest of their wording.
-    let names = |set: &HashSet<String>| -> HashSet<String> {
-        set.iter().filter(|w| w.chars().any(|c| c.is_ascii_alphabetic())).cloned().collect()
-    };
-    let (names_a, names_b) = (names(a), names(b));
-    if !names_a.is_empty() && !names_b.is_empty() && names_a.is_disjoint(&names_b) {
+    let is_name = |w: &&String| w.chars().any(|c| c.is_ascii_alphabetic());
+    let named = |set: &HashSet<String>| set.iter().any(|w| is_name(&w));
+    if named(a) && named(b) && !a.iter().filter(is_name).any(|w| b.contains(w)) {
         return false;
     }
     let shared = a.intersection(b).count() as f32;
@@ -122,13 +139,19 @@ pub fn is_duplicate(a: &HashSet<String>, b: &HashSet<String>) -> bool {
 }
 
 /// Turns text into comparable terms: glossary words become their group.
+/// Terms are numbered as they are first seen.
 struct Terms<'g> {
     glossary: &'g Glossary,
+    ids: HashMap<String, u32>,
 }
 
 impl<'g> Terms<'g> {
     fn new(glossary: &'g Glossary) -> Self {
-        Terms { glossary }
+        Terms { glossary, ids: HashMap::new() }
+    }
+
+    fn count(&self) -> usize {
+        self.ids.len()
     }
 
     fn of(&self, text: &str, segmenter: &Segmenter, mut add: impl FnMut(String)) {
@@ -143,11 +166,17 @@ impl<'g> Terms<'g> {
         }
     }
 
-    fn bag(&self, entry: &Entry, segmenter: &Segmenter) -> HashMap<String, f32> {
-        let mut bag = HashMap::new();
-        self.of(&entry.question, segmenter, |t| *bag.entry(t).or_default() += QUESTION_WEIGHT);
+    fn bag(&mut self, entry: &Entry, segmenter: &Segmenter) -> HashMap<u32, f32> {
+        let mut words: Vec<(String, f32)> = Vec::new();
+        self.of(&entry.question, segmenter, |t| words.push((t, QUESTION_WEIGHT)));
         for text in [&entry.context, &entry.answer] {
-            self.of(text, segmenter, |t| *bag.entry(t).or_default() += 1.0);
+            self.of(text, segmenter, |t| words.push((t, 1.0)));
+        }
+        let mut bag = HashMap::new();
+        for (word, weight) in words {
+            let next = self.ids.len() as u32;
+            let id = *self.ids.entry(word).or_insert(next);
+            *bag.entry(id).or_default() += weight;
         }
         bag
     }
@@ -172,22 +201,23 @@ fn meaningful(word: &str) -> bool {
 }
 
 /// Sub-linear TF times IDF, the top terms of each entry, unit length.
-fn tf_idf(bags: &[HashMap<String, f32>]) -> Vec<Vec<(String, f32)>> {
-    let mut df: HashMap<&str, f32> = HashMap::new();
+fn tf_idf(bags: &[HashMap<u32, f32>], terms: usize) -> Vec<Vec<(u32, f32)>> {
+    let mut df = vec![0.0f32; terms];
     for bag in bags {
-        for term in bag.keys() {
-            *df.entry(term).or_default() += 1.0;
+        for &term in bag.keys() {
+            df[term as usize] += 1.0;
         }
     }
     let n = bags.len() as f32;
+    let heaviest_first = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     bags.iter()
         .map(|bag| {
-            let mut vector: Vec<(String, f32)> = bag
-                .iter()
-                .map(|(term, tf)| (term.clone(), (1.0 + tf.ln()) * (1.0 + n / df[term.as_str()]).ln()))
-                .collect();
-            vector.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            vector.truncate(TOP_TERMS);
+            let mut vector: Vec<(u32, f32)> =
+                bag.iter().map(|(&term, tf)| (term, (1.0 + tf.ln()) * (1.0 + n / df[term as usize]).ln())).collect();
+            if vector.len() > TOP_TERMS {
+                vector.select_nth_unstable_by(TOP_TERMS, heaviest_first);
+                vector.truncate(TOP_TERMS);
+            }
             let norm = vector.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(f32::EPSILON);
             vector.iter_mut().for_each(|(_, w)| *w /= norm);
             vector

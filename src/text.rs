@@ -1,6 +1,9 @@
 //! Small text helpers shared by the parser and the search: what a question
 //! heading looks like, how titles are cleaned, which words are filler.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 /// Folds full-width ASCII (ＴＣＰ，１２３) to half-width and lower-cases, so
 /// that what people type with a Chinese input method matches the index.
 pub fn normalize(text: &str) -> String {
@@ -96,7 +99,8 @@ pub fn looks_like_question(heading: &str) -> bool {
 /// Words that carry no subject in a question: they never count towards
 /// whether a question was understood, and never match on their own.
 pub fn is_filler(word: &str) -> bool {
-    FILLER_ZH.contains(&word) || FILLER_EN.contains(&word)
+    static FILLER: LazyLock<HashSet<&str>> = LazyLock::new(|| FILLER_ZH.iter().chain(FILLER_EN).copied().collect());
+    FILLER.contains(word)
 }
 
 const FILLER_ZH: &[&str] = &[
@@ -213,7 +217,8 @@ const FILLER_ZH: &[&str] = &[
 /// nothing about the subject, so a question made only of them is not
 /// understood.
 pub fn is_weak(word: &str) -> bool {
-    WEAK.contains(&word)
+    static WEAK_SET: LazyLock<HashSet<&str>> = LazyLock::new(|| WEAK.iter().copied().collect());
+    WEAK_SET.contains(word)
 }
 
 const WEAK: &[&str] = &[
