@@ -6,6 +6,7 @@
 //! User text is never query syntax: everything here works on words.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::glossary::Glossary;
 use crate::segment::{Segmenter, char_pairs};
@@ -105,6 +106,10 @@ impl Vocabulary {
     }
 }
 
+/// The vocabulary, read from the index only when a question first needs it
+/// (a misspelled word): a one-shot `qabot ask` should not pay for it.
+pub type LazyVocabulary = LazyLock<Vocabulary, Box<dyn FnOnce() -> Vocabulary + Send>>;
+
 /// Greetings and thanks: not questions.
 const GREETINGS: &[&str] = &[
     "你好",
@@ -157,7 +162,7 @@ pub fn is_greeting(question: &str) -> bool {
 pub struct Lexicon<'a> {
     pub segmenter: &'a Segmenter,
     pub glossary: &'a Glossary,
-    pub vocabulary: &'a Vocabulary,
+    pub vocabulary: &'a LazyVocabulary,
     pub sounds: &'a SoundIndex,
     /// How many entries have this word (in question or answer).
     pub doc_freq: &'a dyn Fn(&str) -> u64,
@@ -172,7 +177,7 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     if truncated {
         text = text.chars().take(MAX_QUESTION_CHARS).collect();
     }
-    let (text, mut corrected) = correct_typos(&text, vocabulary);
+    let (text, mut corrected) = correct_typos(&text, |w| doc_freq(w) > 0, vocabulary);
     let unknown: Vec<(usize, usize)> = segmenter
         .cut(&text)
         .into_iter()
@@ -247,9 +252,10 @@ fn dedup_terms(terms: &mut Vec<(String, f32)>) {
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 }
 
-/// Replaces Latin words that the index does not know by the closest word it
-/// does know. Returns the new text and the corrected words.
-fn correct_typos(text: &str, vocabulary: &Vocabulary) -> (String, Vec<String>) {
+/// Replaces Latin words that the index does not know (`indexed` is false,
+/// and not in the vocabulary) by the closest word it does know. Returns the
+/// new text and the corrected words.
+fn correct_typos(text: &str, indexed: impl Fn(&str) -> bool, vocabulary: &LazyVocabulary) -> (String, Vec<String>) {
     let mut out = String::with_capacity(text.len());
     let mut corrected = Vec::new();
     let mut rest = text;
@@ -258,7 +264,7 @@ fn correct_typos(text: &str, vocabulary: &Vocabulary) -> (String, Vec<String>) {
         let word_len =
             rest[start..].find(|c: char| !c.is_ascii_alphanumeric() && c != '_').unwrap_or(rest.len() - start);
         let word = &rest[start..start + word_len];
-        let known = is_filler(word) || vocabulary.contains(word);
+        let known = is_filler(word) || indexed(word) || vocabulary.contains(word);
         let fixed = if known { None } else { singular(word, vocabulary).or_else(|| vocabulary.correct(word)) };
         match fixed {
             Some(fixed) => {

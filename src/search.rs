@@ -15,7 +15,7 @@ use tantivy::{DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, Ta
 use crate::glossary::Glossary;
 use crate::index::{self, DICT_FILE, Fields, GLOSSARY_COPY, Meta};
 use crate::memo::Memo;
-use crate::query::{Analysis, Concept, Lexicon, Vocabulary, analyze, is_greeting};
+use crate::query::{Analysis, Concept, LazyVocabulary, Lexicon, Vocabulary, analyze, is_greeting};
 use crate::segment::Segmenter;
 use crate::sound::SoundIndex;
 use crate::title::Title;
@@ -57,7 +57,7 @@ pub struct Engine {
     fields: Fields,
     segmenter: Segmenter,
     glossary: Glossary,
-    vocabulary: Vocabulary,
+    vocabulary: LazyVocabulary,
     sounds: SoundIndex,
     meta: Meta,
     dir: PathBuf,
@@ -102,7 +102,7 @@ impl Engine {
         let meta = index::read_meta(dir)?;
         let dict = std::fs::read(dir.join(DICT_FILE)).map_err(|e| corrupt(&e))?;
         let segmenter = Segmenter::from_dictionary(dict.as_slice()).map_err(|e| corrupt(&e))?;
-        let sounds = SoundIndex::from_dictionary(&String::from_utf8_lossy(&dict));
+        let sounds = SoundIndex::from_dictionary(String::from_utf8_lossy(&dict).into_owned());
         let glossary_text = std::fs::read_to_string(dir.join(GLOSSARY_COPY)).unwrap_or_default();
         let glossary = Glossary::parse(&glossary_text).map_err(|e| corrupt(&e))?;
         let index = Index::open_in_dir(dir).map_err(|e| corrupt(&e))?;
@@ -122,7 +122,10 @@ impl Engine {
             .segment_readers()
             .iter()
             .any(|s| s.inverted_index(fields.context).is_ok_and(|i| i.terms().num_terms() > 0));
-        let vocabulary = latin_vocabulary(&searcher, &fields, &glossary).map_err(|e| corrupt(&e))?;
+        let vocabulary = {
+            let (searcher, glossary) = (searcher.clone(), glossary.clone());
+            LazyVocabulary::new(Box::new(move || latin_vocabulary(&searcher, &fields, &glossary)))
+        };
         let dir = dir.to_path_buf();
         let (documents, titles_seen) = (Memo::new(MEMO_CAPACITY), Memo::new(MEMO_CAPACITY));
         Ok(Engine {
@@ -533,12 +536,14 @@ fn has_term(searcher: &Searcher, address: DocAddress, field: Field, term: &str) 
 }
 
 /// Latin words of the question and answer fields, and of the glossary.
-fn latin_vocabulary(searcher: &Searcher, fields: &Fields, glossary: &Glossary) -> tantivy::Result<Vocabulary> {
+fn latin_vocabulary(searcher: &Searcher, fields: &Fields, glossary: &Glossary) -> Vocabulary {
     let mut words: HashMap<String, u32> = HashMap::new();
     for segment in searcher.segment_readers() {
         for field in [fields.question, fields.context, fields.answer] {
-            let inverted = segment.inverted_index(field)?;
-            let mut stream = inverted.terms().stream()?;
+            // The index opened fine; a term dictionary that fails to read
+            // now only costs typo correction.
+            let Ok(inverted) = segment.inverted_index(field) else { continue };
+            let Ok(mut stream) = inverted.terms().stream() else { continue };
             while stream.advance() {
                 let Ok(word) = std::str::from_utf8(stream.key()) else { continue };
                 if word.len() >= 3 && word.chars().all(|c| c.is_ascii_alphabetic()) {
@@ -550,5 +555,5 @@ fn latin_vocabulary(searcher: &Searcher, fields: &Fields, glossary: &Glossary) -
     for word in glossary.words().filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic())) {
         words.entry(word.clone()).or_insert(1);
     }
-    Ok(Vocabulary::new(words))
+    Vocabulary::new(words)
 }

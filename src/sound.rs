@@ -8,6 +8,7 @@
 //! words into corpus words.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use pinyin::ToPinyinMulti;
 
@@ -18,40 +19,50 @@ const MAX_WORD_CHARS: usize = 4;
 /// Readings tried per word when its characters have several.
 const MAX_READINGS: usize = 8;
 
-/// Known words by sound.
+/// Known words by sound. The table is built on the first lookup: most
+/// questions have no unknown word, and a one-shot `qabot ask` should not
+/// pay for it.
 #[derive(Debug, Default)]
 pub struct SoundIndex {
-    words: HashMap<String, String>,
+    dictionary: String,
+    words: OnceLock<HashMap<String, String>>,
 }
 
 impl SoundIndex {
     /// Files every ideograph word of a segmentation dictionary (`word freq`
     /// lines) under its sounds; among words that sound alike the more
     /// frequent one wins.
-    pub fn from_dictionary(dictionary: &str) -> Self {
-        let mut best: HashMap<String, (usize, String)> = HashMap::new();
-        for line in dictionary.lines() {
-            let mut parts = line.split_whitespace();
-            let (Some(word), freq) = (parts.next(), parts.next().and_then(|f| f.parse().ok()).unwrap_or(0)) else {
-                continue;
-            };
-            let chars = word.chars().count();
-            if !(2..=MAX_WORD_CHARS).contains(&chars) || !word.chars().all(is_han) {
-                continue;
-            }
-            for key in keys(word, true) {
-                let slot = best.entry(key).or_insert((0, String::new()));
-                if freq > slot.0 {
-                    *slot = (freq, word.to_string());
+    pub fn from_dictionary(dictionary: String) -> Self {
+        SoundIndex { dictionary, words: OnceLock::new() }
+    }
+
+    fn words(&self) -> &HashMap<String, String> {
+        self.words.get_or_init(|| {
+            let mut best: HashMap<String, (usize, &str)> = HashMap::new();
+            for line in self.dictionary.lines() {
+                let mut parts = line.split_whitespace();
+                let (Some(word), freq) = (parts.next(), parts.next().and_then(|f| f.parse().ok()).unwrap_or(0)) else {
+                    continue;
+                };
+                let chars = word.chars().count();
+                if !(2..=MAX_WORD_CHARS).contains(&chars) || !word.chars().all(is_han) {
+                    continue;
+                }
+                for key in keys(word, true) {
+                    let slot = best.entry(key).or_insert((0, ""));
+                    if freq > slot.0 {
+                        *slot = (freq, word);
+                    }
                 }
             }
-        }
-        SoundIndex { words: best.into_iter().map(|(k, (_, w))| (k, w)).collect() }
+            best.into_iter().map(|(k, (_, w))| (k, w.to_string())).collect()
+        })
     }
 
     /// The known word that `text` sounds like, if any (not `text` itself).
     pub fn lookup(&self, text: &str) -> Option<&str> {
-        keys(text, false).into_iter().find_map(|k| self.words.get(&k)).map(String::as_str).filter(|w| *w != text)
+        let words = self.words();
+        keys(text, false).into_iter().find_map(|k| words.get(&k)).map(String::as_str).filter(|w| *w != text)
     }
 }
 
@@ -133,7 +144,7 @@ mod tests {
     use super::*;
 
     fn sounds() -> SoundIndex {
-        SoundIndex::from_dictionary("协程 100\n防火墙 50\n进程 300\n生产者 20\n握手 40\n粘包 10\n间隔 5\n")
+        SoundIndex::from_dictionary("协程 100\n防火墙 50\n进程 300\n生产者 20\n握手 40\n粘包 10\n间隔 5\n".into())
     }
 
     fn fix(text: &str) -> String {
@@ -158,7 +169,7 @@ mod tests {
         assert_eq!(fix("进城"), "进程", "a common word may replace every character");
         assert_eq!(fix("携城"), "携城", "a rare one may not (协程 is not common here)");
         let (text, _) =
-            correct("线程锁", &[(6, 9)], |w| w == "线程", |_| true, &SoundIndex::from_dictionary("参数 9\n"));
+            correct("线程锁", &[(6, 9)], |w| w == "线程", |_| true, &SoundIndex::from_dictionary("参数 9\n".into()));
         assert_eq!(text, "线程锁", "characters of a known word never change");
         let (text, _) = correct("携程", &[], |_| false, |_| true, &sounds());
         assert_eq!(text, "携程", "only stretches with an unknown word are corrected");
