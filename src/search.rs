@@ -39,6 +39,10 @@ const MAX_SUGGESTIONS: usize = 3;
 const INTENT_BONUS: f32 = 0.5;
 /// Entries whose decoded document and title an engine keeps at most.
 const MEMO_CAPACITY: usize = 20_000;
+/// Terms in more entries than this (and than 1/`COMMON_SHARE` of them) are
+/// not searched for, only counted (see [`Engine::query`]).
+const COMMON_FLOOR: u64 = 2_000;
+const COMMON_SHARE: u64 = 100;
 /// Weight of a question word the corpus does not have at all.
 const UNKNOWN_WORD_WEIGHT: f32 = 1.0;
 
@@ -311,7 +315,7 @@ impl Engine {
     }
 
     fn rank(&self, searcher: &Searcher, analysis: &Analysis) -> Vec<Scored> {
-        let query = self.query(analysis);
+        let query = self.query(searcher, analysis);
         let Ok(top) = searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score()) else {
             return Vec::new();
         };
@@ -333,25 +337,37 @@ impl Engine {
     }
 
     /// One optional clause per term and field; nothing is required.
-    fn query(&self, analysis: &Analysis) -> BooleanQuery {
+    ///
+    /// A term found in a large share of a big corpus says almost nothing and
+    /// makes every search read its long postings list, so it is left out of
+    /// the search (coverage still counts it for each candidate), as long as
+    /// its concept keeps a clause. Small corpora are searched in full.
+    fn query(&self, searcher: &Searcher, analysis: &Analysis) -> BooleanQuery {
         let f = &self.fields;
+        let common = COMMON_FLOOR.max(searcher.num_docs() / COMMON_SHARE);
+        let rare =
+            |field: Field, text: &str| searcher.doc_freq(&Term::from_field_text(field, text)).unwrap_or(0) <= common;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut add = |field: Field, text: &str, boost: f32| {
             let term = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
             clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), boost))));
         };
+        let fields = [(f.question, QUESTION_BOOST), (f.context, CONTEXT_BOOST), (f.answer, 1.0)];
+        let fields = if self.has_context { &fields[..] } else { &[fields[0], fields[2]][..] };
         for concept in &analysis.concepts {
             let concept_weight = if concept.weak { 0.3 } else { 1.0 };
+            let mut kept = false;
             for (term, weight) in &concept.terms {
-                let w = weight * concept_weight;
-                add(f.question, term, QUESTION_BOOST * w);
-                if self.has_context {
-                    add(f.context, term, CONTEXT_BOOST * w);
+                for &(field, boost) in fields.iter().filter(|&&(field, _)| rare(field, term)) {
+                    add(field, term, boost * weight * concept_weight);
+                    kept = true;
                 }
-                add(f.answer, term, w);
+            }
+            if let (false, Some((term, weight))) = (kept, concept.terms.first()) {
+                add(f.question, term, QUESTION_BOOST * weight * concept_weight);
             }
         }
-        for pair in &analysis.pairs {
+        for pair in analysis.pairs.iter().filter(|pair| rare(f.title_pairs, pair)) {
             add(f.title_pairs, pair, PAIRS_BOOST);
         }
         BooleanQuery::new(clauses)
