@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo bench --bench scale -- latency --index DIR --questions FILE [--k 5000] [--warmup 200]
 //! cargo bench --bench scale -- phases --corpus DIR
+//! cargo bench --bench scale -- reload --corpus DIR --index DIR [--runs 5]
 //! ```
 //!
 //! `latency` times `Engine::ask` per question on one thread (K questions,
@@ -10,7 +11,10 @@
 //! `phases` times each phase of an index build separately: loading the
 //! corpus, the compact dictionary, related topics (and inside it the
 //! segmentation it does), then the whole `index::build`; the rest of the
-//! build is tantivy indexing. Both print a human summary on stderr and one
+//! build is tantivy indexing. `reload` edits one Markdown file (the middle
+//! one; an answer gains a line) and times the incremental update plus
+//! opening the new engine, as watch mode does; it edits the corpus and index
+//! it is given, so give it copies. All print a human summary on stderr and one
 //! JSON line on stdout. Without a mode (plain `cargo bench`) it runs
 //! `latency` on the seed corpus with `../shared/eval/dev.jsonl`.
 
@@ -51,6 +55,15 @@ enum Mode {
         #[arg(long)]
         corpus: PathBuf,
     },
+    /// Time to take in one edited file (edits the corpus given).
+    Reload {
+        #[arg(long)]
+        corpus: PathBuf,
+        #[arg(long)]
+        index: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 fn main() -> Result<()> {
@@ -59,6 +72,7 @@ fn main() -> Result<()> {
     match args.mode {
         Some(Mode::Latency { index, questions, k, warmup }) => latency(&index, &questions, k, warmup),
         Some(Mode::Phases { corpus }) => phases(&corpus),
+        Some(Mode::Reload { corpus, index, runs }) => reload(&corpus, &index, runs),
         None => {
             let (_tmp, index) = common::seed_index();
             latency(&index, &common::root().join("../shared/eval/dev.jsonl"), 2000, 200)
@@ -181,6 +195,46 @@ fn phases(corpus_dir: &std::path::Path) -> Result<()> {
             "related_ms": round1(ms(related_time)), "related_segmentation_ms": round1(ms(related_segmentation)),
             "tantivy_ms": round1(ms(rest)), "tokenize_ms": round1(ms(tokenize)), "build_ms": round1(ms(build)),
         })
+    );
+    Ok(())
+}
+
+fn reload(corpus: &std::path::Path, index: &std::path::Path, runs: usize) -> Result<()> {
+    qabot::index::ensure_fresh(corpus, index)?;
+    let files = qabot::load::load(corpus)?.files;
+    let Some(file) = files.get(files.len() / 2) else { bail!("{} has no Markdown files", corpus.display()) };
+    let path = corpus.join(&file.file);
+    let original = std::fs::read_to_string(&path)?;
+    let (mut update_ms, mut open_ms) = (Vec::new(), Vec::new());
+    for run in 1..=runs.max(1) {
+        std::fs::write(&path, format!("{original}\n第 {run} 次修改：补充一句说明。\n"))?;
+        let t = Instant::now();
+        let report = qabot::update::update(corpus, index)?;
+        update_ms.push(ms(t.elapsed()));
+        if report.updated_files != Some(1) {
+            bail!("the update re-indexed {:?} files, not one", report.updated_files);
+        }
+        let t = Instant::now();
+        std::hint::black_box(qabot::Engine::open(index)?);
+        open_ms.push(ms(t.elapsed()));
+    }
+    std::fs::write(&path, original)?;
+    qabot::update::update(corpus, index)?;
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        common::percentile(v, 50.0)
+    };
+    let (update, open) = (median(&mut update_ms), median(&mut open_ms));
+    eprintln!(
+        "reload: one edited file ({}, {} entries) of {} files: update {update:.1} ms + open {open:.1} ms \
+         (median of {runs})",
+        file.file,
+        file.entries,
+        files.len(),
+    );
+    println!(
+        "{}",
+        json!({"file_entries": file.entries, "update_ms": round1(update), "open_ms": round1(open), "reload_ms": round1(update + open)})
     );
     Ok(())
 }

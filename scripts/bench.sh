@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Performance study: index build speed, index size, question latency, serving
 # memory and cold start at 10k and 100k synthetic entries (1M with --full),
-# and `qabot repl --json` throughput on the seed corpus next to the Python
-# baseline. Prints one Markdown table at the end (progress goes to stderr).
+# the incremental reload of one edited file, and `qabot repl --json`
+# throughput on the seed corpus next to the Python baseline. Prints one Markdown table at the end (progress goes to stderr).
 #
 # Usage: scripts/bench.sh [--full] [--sizes N,N…] [--no-phases] [--seed S] [--work DIR]
 #   --full       also 1,000,000 entries (≈ 0.7 GB of Markdown; slow)
@@ -146,6 +146,12 @@ for n in "${sizes[@]}"; do
   serve_rss=$rss_kb
   cold=$(cold_start 5 "$corpus" "$index")
   row "$label" "$n" "$md_bytes" "$build_ms" "$build_rss" "$size" "$lat" "$serve_rss" "$cold" "–" "–" "–"
+
+  say "$label: reload after one edited file"
+  # Edits the middle file of the corpus, then puts it back and updates again.
+  reload=$(scale reload --corpus "$corpus" --index "$index" --runs 5)
+  notes+=("- reload at $label: one edited file ($(json "$reload" .file_entries) entries) taken in by an incremental \
+update in $(json "$reload" .update_ms) ms, plus $(json "$reload" .open_ms) ms to open the new engine (median of 5)")
 
   if [ "$phases" = 1 ]; then
     say "$label: build phases"

@@ -172,22 +172,22 @@ pub fn build(corpus: &Corpus, corpus_label: &str, index_dir: &Path) -> Result<Bu
     })
 }
 
-/// Loads the corpus and builds when the index is not fresh. Returns why it
-/// built and the build report, when it did.
+/// Brings the index up to date when it is not: updated in place when only
+/// some files changed, built afresh when it is missing or unreadable.
+/// Returns why it changed the index and the build report, when it did.
 pub fn ensure_fresh(corpus_dir: &Path, index_dir: &Path) -> Result<Option<(Status, BuildReport)>, Error> {
     let fingerprint = load::fingerprint(corpus_dir)?;
-    if read_meta(index_dir).is_ok_and(|m| m.schema_version == SCHEMA_VERSION && m.fingerprint == fingerprint) {
-        return Ok(None);
-    }
-    let corpus = load::load(corpus_dir)?;
-    match status(index_dir, &corpus) {
-        Status::Fresh => Ok(None),
-        Status::Stale => {
-            let report = crate::update::update(&corpus, &corpus_dir.to_string_lossy(), index_dir)?;
-            Ok(Some((Status::Stale, report)))
-        }
-        why => build(&corpus, &corpus_dir.to_string_lossy(), index_dir).map(|report| Some((why, report))),
-    }
+    let status = match read_meta(index_dir) {
+        Ok(meta) if meta.schema_version == SCHEMA_VERSION && meta.fingerprint == fingerprint => return Ok(None),
+        Ok(_) => Status::Stale,
+        Err(_) if !index_dir.exists() => Status::Missing,
+        Err(e) => Status::Corrupt(e.to_string()),
+    };
+    let report = match status {
+        Status::Stale => crate::update::update(corpus_dir, index_dir)?,
+        _ => build(&load::load(corpus_dir)?, &corpus_dir.to_string_lossy(), index_dir)?,
+    };
+    Ok(Some((status, report)))
 }
 
 impl std::fmt::Display for Status {
@@ -227,7 +227,6 @@ fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path) -> Result<(), Er
 }
 
 pub(crate) fn entry_document(f: &Fields, entry: &Entry, related: &[(String, f32)]) -> TantivyDocument {
-    let related: Vec<String> = related.iter().map(|(id, score)| format!("{id}\t{score:.3}")).collect();
     doc!(
         f.id => entry.id.as_str(),
         f.file => entry.file.as_str(),
@@ -239,8 +238,22 @@ pub(crate) fn entry_document(f: &Fields, entry: &Entry, related: &[(String, f32)
         f.title_pairs => entry.question.as_str(),
         f.category => entry.category.as_str(),
         f.tags => entry.tags.join("\n"),
-        f.related => related.join("\n"),
+        f.related => format_related(related),
     )
+}
+
+/// Related entries as stored: one `id<TAB>score` line each.
+fn format_related(related: &[(String, f32)]) -> String {
+    related.iter().map(|(id, score)| format!("{id}\t{score:.3}")).collect::<Vec<_>>().join("\n")
+}
+
+/// The stored related entries, read back.
+pub(crate) fn parse_related(stored: &str) -> Vec<(String, f32)> {
+    stored
+        .lines()
+        .filter_map(|line| line.split_once('\t'))
+        .map(|(id, score)| (id.to_string(), score.parse().unwrap_or(0.0)))
+        .collect()
 }
 
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {

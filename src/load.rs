@@ -32,6 +32,9 @@ pub struct FileSummary {
     pub hash: String,
     pub entries: usize,
     pub question_level: Option<u8>,
+    /// False for a file [`load_changed`] left unread because the index has
+    /// it already; its `entries` and `question_level` are then unknown.
+    pub parsed: bool,
 }
 
 /// Everything read from a corpus directory.
@@ -48,6 +51,9 @@ pub struct Corpus {
     /// Changes with what applies to every file: qabot's schema, `qabot.toml`
     /// and the glossary. An incremental update needs it unchanged.
     pub settings: String,
+    /// Whether some files were left unread ([`load_changed`]): `entries`
+    /// then holds only the entries of the files that were read.
+    pub partial: bool,
 }
 
 impl Corpus {
@@ -58,6 +64,17 @@ impl Corpus {
 
 /// Reads the corpus directory `dir`.
 pub fn load(dir: &Path) -> Result<Corpus, Error> {
+    read(dir, None)
+}
+
+/// Reads the corpus directory `dir` like [`load`], but parses only the
+/// Markdown files that are not in `indexed` (file → hash, as recorded in the
+/// index) with the same hash: what an incremental update needs.
+pub fn load_changed(dir: &Path, indexed: &BTreeMap<String, String>) -> Result<Corpus, Error> {
+    read(dir, Some(indexed))
+}
+
+fn read(dir: &Path, indexed: Option<&BTreeMap<String, String>>) -> Result<Corpus, Error> {
     if !dir.is_dir() {
         return Err(Error::MissingCorpus(dir.to_path_buf()));
     }
@@ -86,6 +103,11 @@ pub fn load(dir: &Path) -> Result<Corpus, Error> {
         hasher.update(file.as_bytes());
         hasher.update(&bytes);
         let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
+        if indexed.is_some_and(|known| known.get(&file) == Some(&hash)) {
+            corpus.partial = true;
+            corpus.files.push(FileSummary { file, hash, entries: 0, question_level: None, parsed: false });
+            continue;
+        }
         let Ok(text) = String::from_utf8(bytes) else {
             corpus.problems.push(problem(&file, 1, "not valid UTF-8".into()));
             continue;
@@ -101,6 +123,7 @@ pub fn load(dir: &Path) -> Result<Corpus, Error> {
             hash,
             entries: parsed.entries.len(),
             question_level: parsed.question_level,
+            parsed: true,
         });
         corpus.entries.extend(parsed.entries);
         corpus.problems.extend(parsed.problems);

@@ -513,11 +513,7 @@ impl Engine {
         self.documents.get(address, || {
             let document = searcher.doc::<TantivyDocument>(address).ok()?;
             let related = document.get_first(self.fields.related).and_then(|v| v.as_str()).unwrap_or("");
-            let related = related
-                .lines()
-                .filter_map(|line| line.split_once('\t'))
-                .map(|(id, score)| (id.to_string(), score.parse().unwrap_or(0.0)))
-                .collect();
+            let related = index::parse_related(related);
             Some(Stored { hit: self.to_hit(&document, 0.0), related })
         })
     }

@@ -4,18 +4,18 @@
 //! the segments they opened. Anything wider (the glossary, `qabot.toml`,
 //! qabot's schema, or a large share of the corpus) rebuilds from scratch.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
-use tantivy::collector::TopDocs;
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Index, Searcher, Term};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, Searcher, TantivyDocument, Term};
 
 use crate::corpus::Entry;
-use crate::index::{self, BuildReport, DICT_FILE, META_FILE, Meta, SCHEMA_VERSION};
-use crate::load::Corpus;
+use crate::index::{self, BuildReport, DICT_FILE, Fields, META_FILE, Meta, SCHEMA_VERSION};
+use crate::load::{self, Corpus};
 use crate::segment::{Segmenter, compact_dictionary, merge_dictionaries};
 use crate::text::{is_filler, is_weak};
 use crate::{Error, related};
@@ -24,28 +24,40 @@ use crate::{Error, related};
 /// every entry's related topics exact.
 const MAX_CHANGED_SHARE: f32 = 0.2;
 
-/// Brings the index up to date with `corpus`, incrementally when it can.
-pub fn update(corpus: &Corpus, corpus_label: &str, index_dir: &Path) -> Result<BuildReport, Error> {
+/// Brings the index in `index_dir` up to date with the corpus in
+/// `corpus_dir`. When it can, only the Markdown files that changed are read
+/// and re-indexed; otherwise the index is rebuilt. A corpus with errors
+/// leaves the index as it was.
+pub fn update(corpus_dir: &Path, index_dir: &Path) -> Result<BuildReport, Error> {
     let started = Instant::now();
+    let label = corpus_dir.to_string_lossy();
+    let rebuild = || index::build(&load::load(corpus_dir)?, &label, index_dir);
+    let meta = match index::read_meta(index_dir) {
+        Ok(meta) if meta.schema_version == SCHEMA_VERSION && !meta.files.is_empty() => meta,
+        _ => return rebuild(),
+    };
+    let corpus = load::load_changed(corpus_dir, &meta.files)?;
     if corpus.errors().next().is_some() {
         return Err(Error::InvalidCorpus(corpus.errors().cloned().collect()));
     }
-    let Ok(meta) = index::read_meta(index_dir) else { return index::build(corpus, corpus_label, index_dir) };
-    if meta.schema_version != SCHEMA_VERSION || meta.settings != corpus.settings || meta.files.is_empty() {
-        return index::build(corpus, corpus_label, index_dir);
+    if meta.settings != corpus.settings {
+        return rebuild();
     }
-    let changed = changed_files(&meta, corpus);
-    let entries: Vec<&Entry> = corpus.entries.iter().filter(|e| changed.contains(e.file.as_str())).collect();
-    if entries.len() as f32 > MAX_CHANGED_SHARE * corpus.entries.len() as f32 && entries.len() > 100 {
-        return index::build(corpus, corpus_label, index_dir);
+    let changed = changed_files(&meta, &corpus);
+    // Only the changed files were read: these are their entries.
+    let entries: Vec<&Entry> = corpus.entries.iter().collect();
+    if entries.len() as f32 > MAX_CHANGED_SHARE * meta.entries as f32 && entries.len() > 100 {
+        return rebuild();
     }
-    let result = apply(corpus, corpus_label, index_dir, &changed, &entries);
-    if let Err(e) = result {
-        tracing::warn!("incremental update failed ({e}); rebuilding");
-        return index::build(corpus, corpus_label, index_dir);
-    }
+    let total = match apply(&corpus, &label, index_dir, &changed, &entries) {
+        Ok(total) => total,
+        Err(e) => {
+            tracing::warn!("incremental update failed ({e}); rebuilding");
+            return rebuild();
+        }
+    };
     Ok(BuildReport {
-        entries: corpus.entries.len(),
+        entries: total,
         updated_files: Some(changed.len()),
         warnings: corpus.problems.clone(),
         files: corpus.files.len(),
@@ -56,35 +68,146 @@ pub fn update(corpus: &Corpus, corpus_label: &str, index_dir: &Path) -> Result<B
 /// Files added, edited or removed since the index was built.
 fn changed_files<'c>(meta: &'c Meta, corpus: &'c Corpus) -> BTreeSet<&'c str> {
     let now = corpus.files.iter().filter(|f| meta.files.get(&f.file) != Some(&f.hash)).map(|f| f.file.as_str());
-    let gone = meta.files.keys().filter(|f| !corpus.files.iter().any(|c| &c.file == *f)).map(String::as_str);
+    let present: BTreeSet<&str> = corpus.files.iter().map(|f| f.file.as_str()).collect();
+    let gone = meta.files.keys().map(String::as_str).filter(|f| !present.contains(f));
     now.chain(gone).collect()
 }
 
-fn apply(corpus: &Corpus, label: &str, dir: &Path, changed: &BTreeSet<&str>, entries: &[&Entry]) -> Result<(), Error> {
+/// Re-indexes the entries of the changed files; returns how many entries
+/// the index has now.
+fn apply(
+    corpus: &Corpus,
+    label: &str,
+    dir: &Path,
+    changed: &BTreeSet<&str>,
+    entries: &[&Entry],
+) -> Result<usize, Error> {
     let index = Index::open_in_dir(dir)?;
+    let (_, f) = index::schema();
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    // An entry whose text did not change (only moved, or a neighbour was
+    // edited) keeps its related topics, and its words are in the dictionary.
+    let previous = Previous::read(&searcher, &f, changed);
+    let now: HashMap<u64, &str> = entries.iter().map(|e| (content_key(e), e.id.as_str())).collect();
+    let edited: Vec<&Entry> =
+        entries.iter().copied().filter(|e| !previous.related.contains_key(&content_key(e))).collect();
+
     let old_dictionary = std::fs::read_to_string(dir.join(DICT_FILE)).map_err(|e| Error::Io(dir.join(DICT_FILE), e))?;
-    let dictionary = if entries.is_empty() {
+    let dictionary = if edited.is_empty() {
         old_dictionary
     } else {
-        let texts = entries.iter().flat_map(|e| [e.question.as_str(), e.context.as_str(), e.answer.as_str()]);
+        let texts = edited.iter().flat_map(|e| [e.question.as_str(), e.context.as_str(), e.answer.as_str()]);
         merge_dictionaries(&old_dictionary, &compact_dictionary(texts, &[]))
     };
     let segmenter = Segmenter::from_dictionary(dictionary.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
     index::register_tokenizers(&index, &segmenter);
-    let (_, f) = index::schema();
-    let searcher = index.reader()?.searcher();
-    let mut writer = index.writer_with_num_threads(1, 32 * 1024 * 1024)?;
-    for file in changed {
-        writer.delete_term(Term::from_field_text(f.file, file));
-    }
+    let mut documents = Vec::new();
+    let mut kept = HashSet::new();
     for entry in entries {
-        let related = related_by_index(entry, &searcher, &segmenter, changed);
-        writer.add_document(index::entry_document(&f, entry, &related))?;
+        let related = match previous.related.get(&content_key(entry)) {
+            Some(stored) => {
+                let related = previous.follow(stored, &now);
+                // Same text, same place, same related topics: nothing to do.
+                if previous.documents.get(&entry.id) == Some(&document_key(entry))
+                    && related == index::parse_related(stored)
+                {
+                    kept.insert(entry.id.as_str());
+                    continue;
+                }
+                related
+            }
+            None => related_by_index(entry, &searcher, &segmenter, changed),
+        };
+        documents.push(index::entry_document(&f, entry, &related));
+    }
+    // Deletions apply to what was there before, so they go first.
+    let mut writer = index.writer_with_num_threads(1, 32 * 1024 * 1024)?;
+    for id in previous.documents.keys().filter(|id| !kept.contains(&id[..])) {
+        writer.delete_term(Term::from_field_text(f.id, id));
+    }
+    for document in documents {
+        writer.add_document(document)?;
     }
     writer.commit()?;
+    reader.reload()?;
+    let total = reader.searcher().num_docs() as usize;
     index::write_file(&dir.join(DICT_FILE), dictionary.as_bytes())?;
-    let meta = serde_json::to_vec_pretty(&Meta::of(corpus, label)).map_err(|e| Error::Internal(e.to_string()))?;
-    index::write_file(&dir.join(META_FILE), &meta)
+    let meta = Meta { entries: total, ..Meta::of(corpus, label) };
+    let meta = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Internal(e.to_string()))?;
+    index::write_file(&dir.join(META_FILE), &meta)?;
+    Ok(total)
+}
+
+/// What makes an entry's text: equal keys, equal entries (wherever they are).
+fn content_key(entry: &Entry) -> u64 {
+    text_key(&entry.question, &entry.context, &entry.answer)
+}
+
+fn text_key(question: &str, context: &str, answer: &str) -> u64 {
+    hash_parts(&[question, context, answer])
+}
+
+/// Everything an entry's document holds but its related topics.
+fn document_key(entry: &Entry) -> u64 {
+    let line = entry.line.to_string();
+    let tags = entry.tags.join("\n");
+    hash_parts(&[&entry.question, &entry.context, &entry.answer, &entry.file, &line, &entry.category, &tags])
+}
+
+fn hash_parts(parts: &[&str]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in parts {
+        hasher.update(str::as_bytes(part));
+        hasher.update(&[0]);
+    }
+    hasher.digest()
+}
+
+/// What the index held for the changed files before the update.
+struct Previous {
+    /// Stored related topics, by content key.
+    related: HashMap<u64, String>,
+    /// Content key of each id.
+    keys: HashMap<String, u64>,
+    /// Document key of each id.
+    documents: HashMap<String, u64>,
+}
+
+impl Previous {
+    fn read(searcher: &Searcher, f: &Fields, files: &BTreeSet<&str>) -> Previous {
+        let mut previous = Previous { related: HashMap::new(), keys: HashMap::new(), documents: HashMap::new() };
+        for file in files {
+            let query = TermQuery::new(Term::from_field_text(f.file, file), IndexRecordOption::Basic);
+            let Ok(addresses) = searcher.search(&query, &DocSetCollector) else { continue };
+            for address in addresses {
+                let Ok(document) = searcher.doc::<TantivyDocument>(address) else { continue };
+                let text = |field| document.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+                let (question, context, answer) = (text(f.question), text(f.context), text(f.answer));
+                let line = document.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0).to_string();
+                let parts = [question, context, answer, text(f.file), &line, text(f.category), text(f.tags)];
+                let id = text(f.id).to_string();
+                let key = text_key(question, context, answer);
+                previous.related.insert(key, text(f.related).to_string());
+                previous.keys.insert(id.clone(), key);
+                previous.documents.insert(id, hash_parts(&parts));
+            }
+        }
+        previous
+    }
+
+    /// A stored related list, its ids brought up to date: an entry of a
+    /// changed file that moved is followed to its new id (`now`: content key
+    /// → id), one that was edited or removed is dropped.
+    fn follow(&self, related: &str, now: &HashMap<u64, &str>) -> Vec<(String, f32)> {
+        index::parse_related(related)
+            .into_iter()
+            .filter_map(|(id, score)| match self.keys.get(&id) {
+                None => Some((id, score)),
+                Some(key) => now.get(key).map(|new_id| (new_id.to_string(), score)),
+            })
+            .collect()
+    }
 }
 
 /// Related topics of an edited entry, found with a query made of its most

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use notify::{RecursiveMode, Watcher};
-use qabot::{Answer, Engine, Note, index, load};
+use qabot::{Answer, Engine, Note, load};
 
 use super::{Paths, open_engine};
 
@@ -72,11 +72,11 @@ impl Inner {
     fn reload(&self) -> anyhow::Result<String> {
         let _one_at_a_time = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
         let started = Instant::now();
-        let corpus = load::load(&self.paths.corpus)?;
-        if index::status(&self.paths.index, &corpus) == index::Status::Fresh {
-            return Ok(format!("{} entries, unchanged", corpus.entries.len()));
+        let fingerprint = load::fingerprint(&self.paths.corpus)?;
+        if self.engine().meta().fingerprint == fingerprint {
+            return Ok(format!("{} entries, unchanged", self.engine().len()));
         }
-        let report = qabot::update::update(&corpus, &self.paths.corpus.to_string_lossy(), &self.paths.index)?;
+        let report = qabot::update::update(&self.paths.corpus, &self.paths.index)?;
         let engine = Engine::open(&self.paths.index)?;
         let entries = engine.len();
         *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(engine);

@@ -161,7 +161,7 @@ fn an_edit_re_indexes_only_the_changed_file() {
     index::build(&load::load(dir.path()).unwrap(), "corpus", &index_dir).unwrap();
 
     std::fs::write(dir.path().join("net.md"), NET.replace("用户数据报协议", "无连接的数据报协议")).unwrap();
-    let report = qabot::update::update(&load::load(dir.path()).unwrap(), "corpus", &index_dir).unwrap();
+    let report = qabot::update::update(dir.path(), &index_dir).unwrap();
     assert_eq!(report.updated_files, Some(1));
     let engine = Engine::open(&index_dir).unwrap();
     assert_eq!(engine.len(), 4);
@@ -171,9 +171,58 @@ fn an_edit_re_indexes_only_the_changed_file() {
     assert_eq!(index::status(&index_dir, &corpus), index::Status::Fresh, "the update records the new fingerprint");
 
     std::fs::remove_file(dir.path().join("web.md")).unwrap();
-    let report = qabot::update::update(&load::load(dir.path()).unwrap(), "corpus", &index_dir).unwrap();
+    let report = qabot::update::update(dir.path(), &index_dir).unwrap();
     assert_eq!(report.updated_files, Some(1));
     let engine = Engine::open(&index_dir).unwrap();
     assert_eq!(engine.len(), 2);
     assert!(engine.ask("什么是cdn").best.is_none(), "a removed file's entries are gone");
+}
+
+#[test]
+fn entries_that_only_moved_keep_their_related_topics() {
+    let net = "## 1. TCP 的三次握手\nTCP 建立连接要三次握手。\n\n## 2. TCP 的四次挥手\nTCP 断开连接要四次挥手。\n\n\
+               ## 3. TCP 和 UDP 的区别\nTCP 可靠，UDP 不可靠。\n";
+    let web = "## 1. 什么是 DNS？\n域名解析，多用 UDP。\n";
+    let dir = corpus_with(&[("net.md", net), ("web.md", web)]);
+    let index_dir = dir.path().join("index");
+    index::build(&load::load(dir.path()).unwrap(), "corpus", &index_dir).unwrap();
+    let related_by_question = |engine: &Engine| -> Vec<(String, Vec<String>)> {
+        let mut all: Vec<(String, Vec<String>)> = engine
+            .entries()
+            .into_iter()
+            .map(|hit| {
+                (hit.question.clone(), engine.show(&hit.id).unwrap().1.into_iter().map(|r| r.question).collect())
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let before = related_by_question(&Engine::open(&index_dir).unwrap());
+    assert!(before.iter().any(|(_, related)| related.iter().any(|q| q.contains("TCP"))), "{before:?}");
+
+    // A new first entry shifts the ids of every entry of the file.
+    std::fs::write(dir.path().join("net.md"), format!("## 0. 什么是 ARP？\n地址解析协议。\n\n{net}")).unwrap();
+    let report = qabot::update::update(dir.path(), &index_dir).unwrap();
+    assert_eq!(report.updated_files, Some(1));
+    let after: Vec<(String, Vec<String>)> = related_by_question(&Engine::open(&index_dir).unwrap())
+        .into_iter()
+        .filter(|(q, _)| !q.contains("ARP"))
+        .collect();
+    assert_eq!(after, before, "moved entries keep related topics, followed to their new ids");
+}
+
+#[test]
+fn an_update_parses_only_the_files_that_changed() {
+    let dir = corpus_with(&[("net.md", NET), ("web.md", "## 1. 什么是 DNS？\n域名解析。\n")]);
+    let indexed = load::load(dir.path()).unwrap().files.into_iter().map(|f| (f.file, f.hash)).collect();
+    std::fs::write(dir.path().join("web.md"), "## 1. 什么是 CDN？\n内容分发网络。\n\n## 2. 什么是 DNS？\n域名解析。\n")
+        .unwrap();
+    let corpus = load::load_changed(dir.path(), &indexed).unwrap();
+    let parsed: Vec<(&str, bool)> = corpus.files.iter().map(|f| (f.file.as_str(), f.parsed)).collect();
+    assert_eq!(parsed, [("net.md", false), ("web.md", true)]);
+    assert_eq!(
+        corpus.entries.iter().map(|e| e.question.as_str()).collect::<Vec<_>>(),
+        ["什么是 CDN？", "什么是 DNS？"]
+    );
+    assert_eq!(corpus.fingerprint, load::load(dir.path()).unwrap().fingerprint);
 }
