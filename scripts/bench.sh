@@ -2,7 +2,8 @@
 # Performance study: index build speed, index size, question latency, serving
 # memory and cold start at 10k and 100k synthetic entries (1M with --full),
 # the incremental reload of one edited file, and `qabot repl --json`
-# throughput on the seed corpus next to the Python baseline. Prints one Markdown table at the end (progress goes to stderr).
+# throughput on the seed corpus next to the Python baseline. Prints one
+# Markdown table at the end (progress goes to stderr).
 #
 # Usage: scripts/bench.sh [--full] [--sizes N,N…] [--no-phases] [--seed S] [--work DIR]
 #   --full       also 1,000,000 entries (≈ 0.7 GB of Markdown; slow)
