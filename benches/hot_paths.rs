@@ -10,6 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use qabot::progress::Silent;
 use qabot::segment::Segmenter;
 
 /// A paragraph of a typical answer.
@@ -47,7 +48,7 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("index_time");
     group.sample_size(10);
     group.bench_function("related::compute/seed", |b| {
-        b.iter(|| qabot::related::compute(black_box(&corpus.entries), &segmenter, &corpus.glossary))
+        b.iter(|| qabot::related::compute(black_box(&corpus.entries), &segmenter, &corpus.glossary, &Silent))
     });
     group.bench_function("load/seed", |b| b.iter(|| qabot::load::load(black_box(&common::seed_corpus()))));
     group.finish();

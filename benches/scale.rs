@@ -152,7 +152,7 @@ fn phases(corpus_dir: &std::path::Path) -> Result<()> {
     }
     let related_segmentation = t.elapsed();
     let t = Instant::now();
-    let related = qabot::related::compute(&corpus.entries, &segmenter, &corpus.glossary);
+    let related = qabot::related::compute(&corpus.entries, &segmenter, &corpus.glossary, &qabot::progress::Silent);
     let related_time = t.elapsed();
     drop(related);
 
@@ -200,7 +200,7 @@ fn phases(corpus_dir: &std::path::Path) -> Result<()> {
 }
 
 fn reload(corpus: &std::path::Path, index: &std::path::Path, runs: usize) -> Result<()> {
-    qabot::index::ensure_fresh(corpus, index)?;
+    qabot::index::ensure_fresh(corpus, index, &qabot::progress::Silent)?;
     let files = qabot::load::load(corpus)?.files;
     let Some(file) = files.get(files.len() / 2) else { bail!("{} has no Markdown files", corpus.display()) };
     let path = corpus.join(&file.file);

@@ -15,6 +15,7 @@ use tantivy::{Index, TantivyDocument, doc};
 
 use crate::corpus::Entry;
 use crate::load::{self, Corpus};
+use crate::progress::{Progress, Silent};
 use crate::segment::{CharPairTokenizer, Segmenter, WordTokenizer, compact_dictionary};
 use crate::{Error, related};
 
@@ -149,6 +150,16 @@ pub struct BuildReport {
 /// Builds the index for `corpus` into `index_dir`, replacing what is there
 /// only once the new index is complete. Refuses a corpus with errors.
 pub fn build(corpus: &Corpus, corpus_label: &str, index_dir: &Path) -> Result<BuildReport, Error> {
+    build_reporting(corpus, corpus_label, index_dir, &Silent)
+}
+
+/// [`build`], telling `progress` how far it got.
+pub fn build_reporting(
+    corpus: &Corpus,
+    corpus_label: &str,
+    index_dir: &Path,
+    progress: &dyn Progress,
+) -> Result<BuildReport, Error> {
     let started = Instant::now();
     if corpus.errors().next().is_some() {
         return Err(Error::InvalidCorpus(corpus.errors().cloned().collect()));
@@ -156,7 +167,7 @@ pub fn build(corpus: &Corpus, corpus_label: &str, index_dir: &Path) -> Result<Bu
     let staging = sibling(index_dir, "building");
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| Error::Io(staging.clone(), e))?;
-    let written = write_index(corpus, corpus_label, &staging);
+    let written = write_index(corpus, corpus_label, &staging, progress);
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
@@ -175,7 +186,11 @@ pub fn build(corpus: &Corpus, corpus_label: &str, index_dir: &Path) -> Result<Bu
 /// Brings the index up to date when it is not: updated in place when only
 /// some files changed, built afresh when it is missing or unreadable.
 /// Returns why it changed the index and the build report, when it did.
-pub fn ensure_fresh(corpus_dir: &Path, index_dir: &Path) -> Result<Option<(Status, BuildReport)>, Error> {
+pub fn ensure_fresh(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    progress: &dyn Progress,
+) -> Result<Option<(Status, BuildReport)>, Error> {
     let fingerprint = load::fingerprint(corpus_dir)?;
     let status = match read_meta(index_dir) {
         Ok(meta) if meta.schema_version == SCHEMA_VERSION && meta.fingerprint == fingerprint => return Ok(None),
@@ -185,7 +200,7 @@ pub fn ensure_fresh(corpus_dir: &Path, index_dir: &Path) -> Result<Option<(Statu
     };
     let report = match status {
         Status::Stale => crate::update::update(corpus_dir, index_dir)?,
-        _ => build(&load::load(corpus_dir)?, &corpus_dir.to_string_lossy(), index_dir)?,
+        _ => build_reporting(&load::load(corpus_dir)?, &corpus_dir.to_string_lossy(), index_dir, progress)?,
     };
     Ok(Some((status, report)))
 }
@@ -201,20 +216,29 @@ impl std::fmt::Display for Status {
     }
 }
 
-fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path) -> Result<(), Error> {
-    let texts = corpus.entries.iter().flat_map(|e| [e.question.as_str(), e.context.as_str(), e.answer.as_str()]);
+fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path, progress: &dyn Progress) -> Result<(), Error> {
+    let entries = corpus.entries.len() as u64;
+    progress.stage("reading words", entries);
+    let texts = corpus
+        .entries
+        .iter()
+        .inspect(|_| progress.advance(1))
+        .flat_map(|e| [e.question.as_str(), e.context.as_str(), e.answer.as_str()]);
     let function_words = crate::text::function_words().map(str::to_string);
     let glossary_words: Vec<String> = corpus.glossary.words().cloned().chain(function_words).collect();
     let dictionary = compact_dictionary(texts, &glossary_words);
     let segmenter = Segmenter::from_dictionary(dictionary.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
-    let related = related::compute(&corpus.entries, &segmenter, &corpus.glossary);
+    progress.stage("related topics", 2 * entries);
+    let related = related::compute(&corpus.entries, &segmenter, &corpus.glossary, progress);
 
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     register_tokenizers(&index, &segmenter);
     let mut writer = index.writer_with_num_threads(1, 64 * 1024 * 1024)?;
+    progress.stage("indexing", entries);
     for (entry, related) in corpus.entries.iter().zip(&related) {
         writer.add_document(entry_document(&f, entry, related))?;
+        progress.advance(1);
     }
     writer.commit()?;
     writer.wait_merging_threads()?;

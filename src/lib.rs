@@ -10,6 +10,7 @@ pub mod glossary;
 pub mod index;
 pub mod load;
 mod memo;
+pub mod progress;
 pub mod query;
 pub mod related;
 pub mod search;

@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::corpus::Entry;
 use crate::glossary::Glossary;
+use crate::progress::Progress;
 use crate::segment::Segmenter;
 use crate::text::{is_filler, is_weak, normalize};
 
@@ -27,9 +28,17 @@ const MAX_POSTINGS: usize = 200;
 const DUPLICATE_OVERLAP: f32 = 0.75;
 
 /// For every entry, up to [`MAX_RELATED`] `(id, score)` of related entries, best first.
-pub fn compute(entries: &[Entry], segmenter: &Segmenter, glossary: &Glossary) -> Vec<Vec<(String, f32)>> {
+/// Advances `progress` twice per entry: once for its words, once for its
+/// comparisons.
+pub fn compute(
+    entries: &[Entry],
+    segmenter: &Segmenter,
+    glossary: &Glossary,
+    progress: &dyn Progress,
+) -> Vec<Vec<(String, f32)>> {
     let mut terms = Terms::new(glossary);
-    let bags: Vec<HashMap<u32, f32>> = entries.iter().map(|e| terms.bag(e, segmenter)).collect();
+    let bags: Vec<HashMap<u32, f32>> =
+        entries.iter().inspect(|_| progress.advance(1)).map(|e| terms.bag(e, segmenter)).collect();
     let vectors = tf_idf(&bags, terms.count());
     let titles: Vec<HashSet<String>> = entries.iter().map(|e| terms.title_set(&e.question, segmenter)).collect();
 
@@ -66,6 +75,7 @@ pub fn compute(entries: &[Entry], segmenter: &Segmenter, glossary: &Glossary) ->
     let mut touched: Vec<usize> = Vec::new();
     (0..entries.len())
         .map(|i| {
+            progress.advance(1);
             for &(term, weight) in &vectors[i] {
                 for &(j, other) in &postings[term as usize] {
                     if j != i {

@@ -12,12 +12,15 @@ pub mod report;
 pub mod telegram;
 mod telegram_html;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
 use qabot::index::{self, BuildReport};
+use qabot::progress::{Progress, Silent};
 use qabot::{Engine, Error, Hit};
 
 /// Where the corpus and the index are.
@@ -38,7 +41,7 @@ pub fn init_logging() {
 /// Builds the index when it is missing, stale or unreadable, then opens it.
 pub fn open_engine(paths: &Paths) -> anyhow::Result<Engine> {
     let started = Instant::now();
-    if let Some((why, report)) = index::ensure_fresh(&paths.corpus, &paths.index)? {
+    if let Some((why, report)) = index::ensure_fresh(&paths.corpus, &paths.index, &*progress_bar())? {
         say_built(&report, &why.to_string());
     }
     match Engine::open(&paths.index) {
@@ -46,13 +49,45 @@ pub fn open_engine(paths: &Paths) -> anyhow::Result<Engine> {
         Err(Error::CorruptIndex(dir, why)) => {
             eprintln!("qabot: index at {} is unreadable ({why}); rebuilding it", dir.display());
             let corpus = qabot::load::load(&paths.corpus)?;
-            let report = index::build(&corpus, &paths.corpus.to_string_lossy(), &paths.index)?;
+            let report =
+                index::build_reporting(&corpus, &paths.corpus.to_string_lossy(), &paths.index, &*progress_bar())?;
             say_built(&report, "rebuilt");
             Ok(Engine::open(&paths.index)?)
         }
         Err(e) => Err(e.into()),
     }
     .inspect(|_| tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "engine ready"))
+}
+
+/// A progress bar on stderr when it is a terminal; nothing otherwise.
+fn progress_bar() -> Box<dyn Progress> {
+    if !std::io::stderr().is_terminal() {
+        return Box::new(Silent);
+    }
+    let style = ProgressStyle::with_template("{msg:>15} [{bar:40}] {pos}/{len} {elapsed}/{duration}")
+        .map(|style| style.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    Box::new(Bar(ProgressBar::new(0).with_style(style)))
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn stage(&self, name: &'static str, total: u64) {
+        self.0.set_message(name);
+        self.0.set_length(total);
+        self.0.set_position(0);
+    }
+
+    fn advance(&self, steps: u64) {
+        self.0.inc(steps);
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
 }
 
 fn say_built(report: &BuildReport, why: &str) {
@@ -70,7 +105,7 @@ fn say_built(report: &BuildReport, why: &str) {
 /// `qabot index`: always rebuilds.
 pub fn build_index(paths: &Paths) -> anyhow::Result<()> {
     let corpus = qabot::load::load(&paths.corpus)?;
-    let report = index::build(&corpus, &paths.corpus.to_string_lossy(), &paths.index)
+    let report = index::build_reporting(&corpus, &paths.corpus.to_string_lossy(), &paths.index, &*progress_bar())
         .with_context(|| format!("building the index in {}", paths.index.display()))?;
     say_built(&report, "qabot index");
     Ok(())

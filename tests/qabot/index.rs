@@ -28,8 +28,14 @@ fn build_then_open_then_detect_staleness() {
     std::fs::write(corpus.path().join("net.md"), TWO_QUESTIONS.replace("UDP 是", "UDP 不是")).unwrap();
     let edited = load::load(corpus.path()).unwrap();
     assert_eq!(index::status(&index_dir, &edited), Status::Stale);
-    assert!(index::ensure_fresh(corpus.path(), &index_dir).unwrap().is_some(), "a stale index is rebuilt");
-    assert!(index::ensure_fresh(corpus.path(), &index_dir).unwrap().is_none(), "a fresh one is not");
+    assert!(
+        index::ensure_fresh(corpus.path(), &index_dir, &qabot::progress::Silent).unwrap().is_some(),
+        "a stale index is rebuilt"
+    );
+    assert!(
+        index::ensure_fresh(corpus.path(), &index_dir, &qabot::progress::Silent).unwrap().is_none(),
+        "a fresh one is not"
+    );
 }
 
 #[test]
@@ -76,4 +82,28 @@ fn garbage_in_the_index_is_reported_as_corrupt() {
 fn a_missing_corpus_says_how_to_fix_it() {
     let err = load::load(std::path::Path::new("/no/such/corpus")).unwrap_err().to_string();
     assert!(err.contains("/no/such/corpus") && err.contains("--corpus"), "{err}");
+}
+
+/// Records each stage with the steps reported for it.
+#[derive(Default)]
+struct Recorded(std::sync::Mutex<Vec<(&'static str, u64, u64)>>);
+
+impl qabot::progress::Progress for Recorded {
+    fn stage(&self, name: &'static str, total: u64) {
+        self.0.lock().unwrap().push((name, total, 0));
+    }
+
+    fn advance(&self, steps: u64) {
+        self.0.lock().unwrap().last_mut().expect("a step outside any stage").2 += steps;
+    }
+}
+
+#[test]
+fn a_build_reports_every_stage_to_its_end() {
+    let corpus = corpus_with(&[("net.md", TWO_QUESTIONS)]);
+    let progress = Recorded::default();
+    let loaded = load::load(corpus.path()).unwrap();
+    index::build_reporting(&loaded, "corpus", &corpus.path().join("index"), &progress).unwrap();
+    let stages = progress.0.into_inner().unwrap();
+    assert_eq!(stages, [("reading words", 2, 2), ("related topics", 4, 4), ("indexing", 2, 2)]);
 }

@@ -29,7 +29,7 @@ pub fn engine() -> &'static Engine {
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
             let index = dir.path().join("index");
-            qabot::index::ensure_fresh(&bundled_corpus(), &index).unwrap();
+            qabot::index::ensure_fresh(&bundled_corpus(), &index, &qabot::progress::Silent).unwrap();
             let engine = Engine::open(&index).unwrap();
             (dir, engine)
         })
