@@ -420,16 +420,13 @@ impl Engine {
                 continue;
             }
             let typo = if concept.corrected { 0.75 } else { 1.0 };
-            let found = if self.has_concept(searcher, address, f.question, concept) {
-                in_title += weight * typo;
-                1.0
-            } else if self.has_concept(searcher, address, f.context, concept)
-                || self.has_concept(searcher, address, f.answer, concept)
-            {
-                0.8
-            } else {
+            let in_question = self.concept_match(searcher, address, f.question, concept);
+            let elsewhere = [f.context, f.answer].map(|field| self.concept_match(searcher, address, field, concept));
+            let found = in_question.max(0.8 * elsewhere[0].max(elsewhere[1]));
+            if found <= 0.0 {
                 continue;
-            };
+            }
+            in_title += weight * typo * in_question;
             covered += weight * typo * found;
             matched += 1;
             identifier |= concept.label.chars().any(|c| c.is_ascii_alphanumeric());
@@ -438,8 +435,15 @@ impl Engine {
         Coverage { share: covered / total, in_title: in_title / total, evidence }
     }
 
-    fn has_concept(&self, searcher: &Searcher, address: DocAddress, field: Field, concept: &Concept) -> bool {
-        concept.terms.iter().filter(|(_, w)| *w > 0.5).any(|(term, _)| has_term(searcher, address, field, term))
+    /// How much of a concept the entry's field has: the weight of its best
+    /// term there (1 for the word itself, less for a part of it).
+    fn concept_match(&self, searcher: &Searcher, address: DocAddress, field: Field, concept: &Concept) -> f32 {
+        concept
+            .terms
+            .iter()
+            .filter(|(term, _)| has_term(searcher, address, field, term))
+            .map(|&(_, weight)| weight.min(1.0))
+            .fold(0.0, f32::max)
     }
 
     /// How the title compares with the question: the share of the
