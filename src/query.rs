@@ -200,6 +200,9 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
             let share = 1.0 / tokens.len().max(1) as f32;
             terms.extend(tokens.into_iter().map(|(_, t)| (t.to_string(), share)));
         }
+        // The parts of what the user wrote, in case no word of the group is
+        // in the corpus whole (互斥锁 → 锁).
+        terms.extend(word_terms(&label, segmenter).into_iter().filter(|(_, w)| *w < 1.0));
         dedup_terms(&mut terms);
         let corrected = corrected.iter().any(|c| label.contains(c.as_str()));
         concepts.push(Concept { weak: is_weak(&label), label, terms, corrected });
