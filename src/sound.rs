@@ -126,7 +126,10 @@ pub fn correct(
             let only_unknown_changed =
                 window.iter().zip(word.chars()).all(|(&(byte, typed), meant)| typed == meant || is_unknown(byte));
             let all_changed = window.iter().zip(word.chars()).all(|(&(_, typed), meant)| typed != meant);
-            if only_unknown_changed && word.chars().count() == len && (!all_changed || common(word)) {
+            // Every character changed: only a common word, read as it is
+            // usually read, will do (去哪 is not 区内, though 内 can be read na).
+            let plausible = !all_changed || (common(word) && keys(word, false) == keys(stretch, false));
+            if only_unknown_changed && word.chars().count() == len && plausible {
                 out.push_str(word);
                 corrected.push(word.to_string());
                 i += len;
@@ -173,5 +176,13 @@ mod tests {
         assert_eq!(text, "线程锁", "characters of a known word never change");
         let (text, _) = correct("携程", &[], |_| false, |_| true, &sounds());
         assert_eq!(text, "携程", "only stretches with an unknown word are corrected");
+    }
+
+    #[test]
+    fn a_rare_reading_does_not_turn_a_whole_word_into_another() {
+        let sounds = SoundIndex::from_dictionary("区内 50\n".into());
+        assert_eq!(sounds.lookup("去哪"), Some("区内"), "内 can be read na");
+        let (text, corrected) = correct("去哪", &[(0, 6)], |_| false, |_| true, &sounds);
+        assert_eq!((text.as_str(), corrected.len()), ("去哪", 0));
     }
 }
