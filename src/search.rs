@@ -428,7 +428,8 @@ impl Engine {
             }
             in_title += weight * typo * in_question;
             covered += weight * typo * found;
-            matched += 1;
+            // A single ideograph turns up in any long answer: not evidence.
+            matched += usize::from(concept.label.chars().count() > 1);
             identifier |= concept.label.chars().any(|c| c.is_ascii_alphanumeric());
         }
         let evidence = in_title > 0.0 || matched >= 2 || identifier;
