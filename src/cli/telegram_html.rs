@@ -363,15 +363,17 @@ mod tests {
 }
 
 #[cfg(test)]
+#[path = "telegram_html_check.rs"]
+mod check;
+
+#[cfg(test)]
 mod properties {
     use proptest::collection::vec;
     use proptest::prelude::*;
     use proptest::sample::select;
 
+    use super::check::check_html;
     use super::*;
-
-    /// The tags the renderer may write.
-    const TAGS: [&str; 6] = ["b", "i", "s", "code", "pre", "a"];
 
     /// A title as the parser makes them: something visible, trimmed.
     const TITLE: &str = "[^\\s\\p{C}](\\PC{0,60}[^\\s\\p{C}])?";
@@ -380,61 +382,6 @@ mod properties {
         let default = ProptestConfig::default();
         let cases = if std::env::var_os("PROPTEST_CASES").is_some() { default.cases } else { 64 };
         ProptestConfig { cases, ..default }
-    }
-
-    /// Telegram HTML as the renderer writes it: only [`TAGS`], balanced and properly nested, nothing inside
-    /// `code` or `pre` but `code`, an `a` with just an `href`; `&` only in the four entities, `<` and `>` only
-    /// around tags; and some visible text.
-    fn check_html(html: &str) -> Result<(), String> {
-        let mut open: Vec<&str> = Vec::new();
-        let mut rest = html;
-        while let Some(at) = rest.find(['<', '>', '&']) {
-            rest = &rest[at..];
-            let head: String = rest.chars().take(30).collect();
-            if rest.starts_with('>') {
-                return Err(format!("a bare > at {head:?}"));
-            }
-            if rest.starts_with('&') {
-                let entity = ["&amp;", "&lt;", "&gt;", "&quot;"].into_iter().find(|e| rest.starts_with(e));
-                rest = &rest[entity.ok_or_else(|| format!("a bare & at {head:?}"))?.len()..];
-                continue;
-            }
-            let end = rest.find('>').ok_or_else(|| format!("an unclosed < at {head:?}"))?;
-            let tag = &rest[1..end];
-            rest = &rest[end + 1..];
-            if tag.contains('<') {
-                return Err(format!("a < inside <{tag}>"));
-            }
-            if let Some(name) = tag.strip_prefix('/') {
-                if open.pop() != Some(name) {
-                    return Err(format!("</{name}> closes the wrong tag in {html:?}"));
-                }
-                continue;
-            }
-            let name = tag.split(' ').next().unwrap_or_default();
-            let attributes_ok = match name {
-                "a" => {
-                    tag.strip_prefix("a href=\"").and_then(|t| t.strip_suffix('"')).is_some_and(|v| !v.contains('"'))
-                }
-                _ => tag == name,
-            };
-            if !TAGS.contains(&name) || !attributes_ok {
-                return Err(format!("not a tag the renderer writes: <{tag}>"));
-            }
-            if let Some(&outer @ ("code" | "pre")) = open.last()
-                && !(outer == "pre" && name == "code")
-            {
-                return Err(format!("<{name}> inside <{outer}>"));
-            }
-            open.push(name);
-        }
-        if !open.is_empty() {
-            return Err(format!("unclosed {open:?} in {html:?}"));
-        }
-        if visible(html).trim().is_empty() {
-            return Err(format!("no visible text in {html:?}"));
-        }
-        Ok(())
     }
 
     /// What a reader sees: tags stripped, entities unescaped.

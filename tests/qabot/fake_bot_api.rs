@@ -160,6 +160,17 @@ impl FakeBotApi {
         self.lock().requests.clone()
     }
 
+    /// The last `last` calls but `getUpdates`, one per line, for failure messages.
+    pub fn describe_calls(&self, last: usize) -> String {
+        let requests = self.requests();
+        let calls: Vec<String> = requests
+            .iter()
+            .filter(|r| r.method != "getupdates")
+            .map(|r| format!("  {}{} {}", r.method, if r.faulted { " (faulted)" } else { "" }, r.body))
+            .collect();
+        calls[calls.len().saturating_sub(last)..].join("\n")
+    }
+
     /// The bodies of the delivered (not faulted) calls of `method` (any case), in order.
     pub fn sent(&self, method: &str) -> Vec<Value> {
         delivered(&self.lock().requests, method).map(|r| r.body.clone()).collect()

@@ -105,15 +105,7 @@ impl Bot {
     }
 
     fn diagnosis(&self) -> String {
-        let calls: Vec<String> = self
-            .api
-            .requests()
-            .iter()
-            .filter(|r| r.method != "getupdates")
-            .map(|r| format!("  {}{} {}", r.method, if r.faulted { " (faulted)" } else { "" }, r.body))
-            .collect();
-        let tail: Vec<&str> = calls.iter().rev().take(40).rev().map(String::as_str).collect();
-        format!("last requests:\n{}\nstderr:\n{}", tail.join("\n"), self.stderr())
+        format!("last requests:\n{}\nstderr:\n{}", self.api.describe_calls(40), self.stderr())
     }
 
     /// The bot is still running; SIGTERM stops it cleanly; the log never shows the token.

@@ -68,14 +68,7 @@ impl RunningBot {
 
     /// What the bot asked of the fake, and its log, for failure messages.
     fn diagnosis(&self) -> String {
-        let calls: Vec<String> = self
-            .api
-            .requests()
-            .iter()
-            .filter(|r| r.method != "getupdates")
-            .map(|r| format!("  {}{} {}", r.method, if r.faulted { " (faulted)" } else { "" }, r.body))
-            .collect();
-        format!("requests:\n{}\nstderr:\n{}", calls.join("\n"), self.stderr())
+        format!("requests:\n{}\nstderr:\n{}", self.api.describe_calls(usize::MAX), self.stderr())
     }
 
     /// SIGTERM: the bot exits 0 within `EXIT`, and its log never shows the token.
