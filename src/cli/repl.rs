@@ -37,7 +37,7 @@ pub fn run(paths: &Paths, options: &Options) -> anyhow::Result<()> {
     use std::io::IsTerminal;
     let live = Live::open(paths, options.watch)?;
     if options.json {
-        return json_loop(&live, io::stdin().lock(), io::stdout().lock());
+        return json_loop(&live, io::BufReader::with_capacity(1 << 16, io::stdin().lock()), io::stdout().lock());
     }
     if io::stdin().is_terminal() {
         interactive(&live)
@@ -100,15 +100,22 @@ pub fn read_line(input: &mut impl BufRead) -> io::Result<Option<InputLine>> {
     Ok(Some(InputLine { text, error }))
 }
 
-/// The JSON interface: exactly one output line per input line, flushed.
-/// Each question is answered by the engine serving at that moment.
-pub fn json_loop(live: &Live, mut input: impl BufRead, mut out: impl Write) -> anyhow::Result<()> {
+/// The JSON interface: exactly one output line per input line. Each
+/// question is answered by the engine serving at that moment. Answers are
+/// flushed whenever no more input is waiting, so a client that asks one
+/// question at a time gets each answer at once, and a pipe of many questions
+/// is not slowed by a write per answer.
+pub fn json_loop<R: io::Read>(live: &Live, mut input: io::BufReader<R>, out: impl Write) -> anyhow::Result<()> {
+    let mut out = io::BufWriter::new(out);
     while let Some(line) = read_line(&mut input)? {
         let text = line.text.trim_end_matches(['\r', '\n']);
         let answer = live.engine().ask(text);
         writeln!(out, "{}", json::line(text, &answer, line.error))?;
-        out.flush()?;
+        if input.buffer().is_empty() {
+            out.flush()?;
+        }
     }
+    out.flush()?;
     Ok(())
 }
 
