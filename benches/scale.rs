@@ -107,6 +107,11 @@ fn latency(index: &std::path::Path, questions: &std::path::Path, k: usize, warmu
         answered += usize::from(answer.best.is_some());
     }
     let total = total.elapsed();
+    let mut slowest: Vec<(f64, &String)> = micros.iter().copied().zip(questions.iter().cycle()).collect();
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (us, question) in slowest.iter().take(5) {
+        eprintln!("  slow: {us:.0} µs {question:?}");
+    }
     micros.sort_by(f64::total_cmp);
     let p = |q| common::percentile(&micros, q);
     let qps = k as f64 / total.as_secs_f64();

@@ -2,6 +2,7 @@
 //! scored by how much of the question it covers, and qabot answers only when
 //! the evidence is strong (see [`Engine::ask`]).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -322,11 +323,13 @@ impl Engine {
         };
         let Some(&(top_score, _)) = top.first() else { return Vec::new() };
         let weights = self.concept_weights(searcher, analysis);
+        let presence = Presence::new(searcher, top.iter().map(|&(_, address)| address).collect());
         let mut scored: Vec<Scored> = top
             .into_iter()
-            .map(|(bm25, address)| {
+            .enumerate()
+            .map(|(candidate, (bm25, address))| {
                 let Coverage { share: coverage, in_title, evidence } =
-                    self.coverage(searcher, address, analysis, &weights);
+                    self.coverage(&presence, candidate, analysis, &weights);
                 let (sound, precision) = self.title_match(address, analysis);
                 let bm25 = bm25 / top_score.max(f32::EPSILON);
                 let score = 10.0 * coverage + 4.0 * in_title + 3.0 * bm25 + 2.0 * sound + 2.0 * precision;
@@ -412,9 +415,9 @@ impl Engine {
             .collect()
     }
 
-    /// Weighted share of the subject concepts the entry has anywhere, and the
-    /// share it has in its title.
-    fn coverage(&self, searcher: &Searcher, address: DocAddress, analysis: &Analysis, weights: &[f32]) -> Coverage {
+    /// Weighted share of the subject concepts a candidate has anywhere, and
+    /// the share it has in its title.
+    fn coverage(&self, presence: &Presence, candidate: usize, analysis: &Analysis, weights: &[f32]) -> Coverage {
         let total: f32 = weights.iter().sum();
         if total <= 0.0 {
             return Coverage { share: 0.0, in_title: 0.0, evidence: false };
@@ -426,8 +429,8 @@ impl Engine {
                 continue;
             }
             let typo = if concept.corrected { 0.75 } else { 1.0 };
-            let in_question = self.concept_match(searcher, address, f.question, concept);
-            let elsewhere = [f.context, f.answer].map(|field| self.concept_match(searcher, address, field, concept));
+            let in_question = concept_match(presence, candidate, f.question, concept);
+            let elsewhere = [f.context, f.answer].map(|field| concept_match(presence, candidate, field, concept));
             let found = in_question.max(0.8 * elsewhere[0].max(elsewhere[1]));
             if found <= 0.0 {
                 continue;
@@ -440,17 +443,6 @@ impl Engine {
         }
         let evidence = in_title > 0.0 || matched >= 2 || identifier;
         Coverage { share: covered / total, in_title: in_title / total, evidence }
-    }
-
-    /// How much of a concept the entry's field has: the weight of its best
-    /// term there (1 for the word itself, less for a part of it).
-    fn concept_match(&self, searcher: &Searcher, address: DocAddress, field: Field, concept: &Concept) -> f32 {
-        concept
-            .terms
-            .iter()
-            .filter(|(term, _)| has_term(searcher, address, field, term))
-            .map(|&(_, weight)| weight.min(1.0))
-            .fold(0.0, f32::max)
     }
 
     /// How the title compares with the question: the share of the
@@ -546,15 +538,66 @@ impl Engine {
     }
 }
 
-/// Whether the entry at `address` has `term` in `field`.
-fn has_term(searcher: &Searcher, address: DocAddress, field: Field, term: &str) -> bool {
-    let segment = searcher.segment_reader(address.segment_ord);
-    let Ok(inverted) = segment.inverted_index(field) else { return false };
-    let term = Term::from_field_text(field, term);
-    match inverted.read_postings(&term, IndexRecordOption::Basic) {
-        // `seek` may only move forward: the first posting may already be past it.
-        Ok(Some(mut postings)) => postings.doc() <= address.doc_id && postings.seek(address.doc_id) == address.doc_id,
-        _ => false,
+/// How much of a concept a candidate's field has: the weight of its best
+/// term there (1 for the word itself, less for a part of it).
+fn concept_match(presence: &Presence, candidate: usize, field: Field, concept: &Concept) -> f32 {
+    concept
+        .terms
+        .iter()
+        .filter(|(term, _)| presence.has(field, term, candidate))
+        .map(|&(_, weight)| weight.min(1.0))
+        .fold(0.0, f32::max)
+}
+
+/// Which candidates of a question have which terms: each term's postings
+/// are read once for all the candidates, when first asked about.
+struct Presence<'s> {
+    searcher: &'s Searcher,
+    /// The candidates, and their positions in index order.
+    candidates: Vec<DocAddress>,
+    in_order: Vec<usize>,
+    known: RefCell<HashMap<(Field, String), Vec<bool>>>,
+}
+
+impl<'s> Presence<'s> {
+    fn new(searcher: &'s Searcher, candidates: Vec<DocAddress>) -> Self {
+        let mut in_order: Vec<usize> = (0..candidates.len()).collect();
+        in_order.sort_by_key(|&i| candidates[i]);
+        Presence { searcher, candidates, in_order, known: RefCell::new(HashMap::new()) }
+    }
+
+    fn has(&self, field: Field, term: &str, candidate: usize) -> bool {
+        let key = (field, term.to_string());
+        if let Some(found) = self.known.borrow().get(&key) {
+            return found[candidate];
+        }
+        let found = self.read(field, term);
+        let answer = found[candidate];
+        self.known.borrow_mut().insert(key, found);
+        answer
+    }
+
+    /// Walks the term's postings forward through the candidates in index order.
+    fn read(&self, field: Field, text: &str) -> Vec<bool> {
+        let term = Term::from_field_text(field, text);
+        let mut found = vec![false; self.candidates.len()];
+        let mut postings: Option<(u32, Option<tantivy::postings::SegmentPostings>)> = None;
+        for &i in &self.in_order {
+            let address = self.candidates[i];
+            if postings.as_ref().is_none_or(|(segment, _)| *segment != address.segment_ord) {
+                let segment = self.searcher.segment_reader(address.segment_ord);
+                let read = segment
+                    .inverted_index(field)
+                    .ok()
+                    .and_then(|inverted| inverted.read_postings(&term, IndexRecordOption::Basic).ok().flatten());
+                postings = Some((address.segment_ord, read));
+            }
+            if let Some((_, Some(list))) = postings.as_mut() {
+                // `seek` only moves forward: the list may already be past this one.
+                found[i] = list.doc() <= address.doc_id && list.seek(address.doc_id) == address.doc_id;
+            }
+        }
+        found
     }
 }
 
