@@ -74,25 +74,29 @@ impl Vocabulary {
     /// The closest known word within the typo limit, preferring fewer edits,
     /// then more common words. The limit grows with length, as in Meilisearch
     /// (one typo from 5 letters, two from 9); a 4-letter word may only have
-    /// lost a letter (epol → epoll), since a changed letter in a short word
-    /// makes another word as often as a typo.
+    /// lost a letter (epol → epoll) and a 3-letter one only have two letters
+    /// after the first swapped (cnd → cdn), since a changed letter in a short
+    /// word makes another word as often as a typo.
     pub fn correct(&self, word: &str) -> Option<&str> {
         let len = word.chars().count();
         let limit = match len {
-            0..4 => return None,
-            4 => 1,
+            0..3 => return None,
+            3 | 4 => 1,
             5..=8 => 1,
             _ => 2,
         };
         let mut best: Option<(usize, u32, &str)> = None;
         for candidate_len in len.saturating_sub(limit)..=len + limit {
-            if len == 4 && candidate_len != 5 {
+            if len == 3 && candidate_len != 3 || len == 4 && candidate_len != 5 {
                 continue;
             }
             for candidate in self.by_len.get(&candidate_len).into_iter().flatten() {
                 let distance = strsim::osa_distance(word, candidate);
                 if distance == 0 || distance > limit || candidate.chars().next() != word.chars().next() && distance > 1
                 {
+                    continue;
+                }
+                if len == 3 && (candidate.chars().next() != word.chars().next() || !same_letters(word, candidate)) {
                     continue;
                 }
                 let df = self.words[candidate];
@@ -109,6 +113,15 @@ impl Vocabulary {
 /// The vocabulary, read from the index only when a question first needs it
 /// (a misspelled word): a one-shot `qabot ask` should not pay for it.
 pub type LazyVocabulary = LazyLock<Vocabulary, Box<dyn FnOnce() -> Vocabulary + Send>>;
+
+fn same_letters(a: &str, b: &str) -> bool {
+    let sorted = |w: &str| {
+        let mut letters: Vec<char> = w.chars().collect();
+        letters.sort_unstable();
+        letters
+    };
+    sorted(a) == sorted(b)
+}
 
 /// Greetings and thanks: not questions.
 const GREETINGS: &[&str] = &[
@@ -304,6 +317,11 @@ mod tests {
         assert_eq!(v.correct("gevnet"), Some("gevent"));
         assert_eq!(v.correct("epol"), Some("epoll"));
         assert_eq!(v.correct("bake"), None, "a changed letter in a 4-letter word is not a typo");
+        let v = vocabulary(&["cdn", "gil", "dns"]);
+        assert_eq!(v.correct("cnd"), Some("cdn"));
+        assert_eq!(v.correct("gli"), Some("gil"));
+        assert_eq!(v.correct("dna"), None, "only letters swapped");
+        assert_eq!(v.correct("ndc"), None, "the first letter stays");
         assert_eq!(v.correct("xyz"), None);
     }
 
