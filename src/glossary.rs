@@ -72,7 +72,7 @@ impl Glossary {
         // A double-array automaton builds several times faster than the
         // aho-corasick crate's, which matters at start-up.
         let matcher =
-            CharwiseDoubleArrayAhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok();
+            CharwiseDoubleArrayAhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&patterns).ok();
         Glossary { groups, matcher, pattern_group }
     }
 
@@ -98,12 +98,44 @@ impl Glossary {
     /// `tcpdump`), so `io` is not found inside `ratio`.
     pub fn mentions(&self, question: &str) -> Vec<Mention> {
         let Some(matcher) = &self.matcher else { return Vec::new() };
-        matcher
-            .leftmost_find_iter(question)
-            .filter(|m| stands_alone(question, m.start(), m.end()))
-            .map(|m| Mention { group: self.pattern_group[m.value() as usize], start: m.start(), end: m.end() })
-            .collect()
+        // Every match that stands alone, then the leftmost-longest of those:
+        // `http status codes` is `http` + `status codes`, though `http
+        // status code` matches at the same place without standing alone.
+        let mut found: Vec<(Mention, usize)> = matcher
+            .find_overlapping_iter(question)
+            .map(|m| {
+                let plural = plural_ending(question, m.end());
+                let mention =
+                    Mention { group: self.pattern_group[m.value() as usize], start: m.start(), end: m.end() + plural };
+                (mention, plural)
+            })
+            .filter(|(m, _)| stands_alone(question, m.start, m.end))
+            .collect();
+        // A word as written before a plural (https is not a plural of http).
+        found.sort_by_key(|(m, plural)| (m.start, std::cmp::Reverse(m.end), *plural));
+        let mut end = 0;
+        found.retain(|(m, _)| {
+            let keep = m.start >= end;
+            if keep {
+                end = m.end;
+            }
+            keep
+        });
+        found.into_iter().map(|(m, _)| m).collect()
     }
+}
+
+/// The length of a plural ending (`s`, `es`) after a Latin word ending at
+/// `end`, so that `sticky packets` is found as `sticky packet`.
+fn plural_ending(text: &str, end: usize) -> usize {
+    let latin = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    if !text[..end].ends_with(|c: char| c.is_ascii_alphabetic()) {
+        return 0;
+    }
+    ["es", "s"]
+        .into_iter()
+        .find(|ending| text[end..].strip_prefix(ending).is_some_and(|rest| !rest.starts_with(latin)))
+        .map_or(0, str::len)
 }
 
 /// A match that starts or ends with a Latin letter or digit must not continue
@@ -143,6 +175,22 @@ io = ["输入输出"]
         let glossary = Glossary::parse(SAMPLE).unwrap();
         assert!(glossary.mentions("ratio of tcpdump").is_empty());
         assert_eq!(glossary.mentions("io多路复用").len(), 1);
+    }
+
+    #[test]
+    fn a_longer_word_that_does_not_stand_alone_hides_no_shorter_one() {
+        let glossary = Glossary::parse(
+            "[web]\nhttp = [\"超文本传输协议\"]\nhttps = [\"安全超文本传输协议\"]\n\
+             \"http status code\" = [\"http状态码\"]\n\"status code\" = [\"状态码\"]\n",
+        )
+        .unwrap();
+        let first_words = |text: &str| -> Vec<String> {
+            glossary.mentions(text).iter().map(|m| glossary.group(m.group)[0].clone()).collect()
+        };
+        assert_eq!(first_words("common http status codes"), ["http status code"], "a plural");
+        assert_eq!(first_words("http status codebook"), ["http"]);
+        assert_eq!(first_words("https"), ["https"], "a word before a plural");
+        assert_eq!(first_words("https和http"), ["https", "http"]);
     }
 
     #[test]
