@@ -241,6 +241,12 @@ fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path, progress: &dyn P
         progress.advance(1);
     }
     writer.commit()?;
+    // One segment: every search walks each segment's postings on its own,
+    // so a large corpus answers faster from one.
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
     writer.wait_merging_threads()?;
 
     let meta = Meta::of(corpus, corpus_label);
