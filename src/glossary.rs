@@ -71,8 +71,11 @@ impl Glossary {
         }
         // A double-array automaton builds several times faster than the
         // aho-corasick crate's, which matters at start-up.
-        let matcher =
-            CharwiseDoubleArrayAhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&patterns).ok();
+        let matcher = (!patterns.is_empty())
+            .then(|| CharwiseDoubleArrayAhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&patterns))
+            .and_then(|built| {
+                built.inspect_err(|e| tracing::warn!("the glossary's words cannot be searched for: {e}")).ok()
+            });
         Glossary { groups, matcher, pattern_group }
     }
 
