@@ -77,7 +77,7 @@ struct Scored {
     coverage: f32,
     sound: f32,
     /// More than one incidental word of a long answer: something in the
-    /// title, several concepts, or an identifier (`SYN_RCVD`).
+    /// title, several concepts, or a name (`SYN_RCVD`, 反向代理服务器).
     evidence: bool,
 }
 
@@ -439,7 +439,7 @@ impl Engine {
             covered += weight * typo * found;
             // A single ideograph turns up in any long answer: not evidence.
             matched += usize::from(concept.label.chars().count() > 1);
-            identifier |= concept.label.chars().any(|c| c.is_ascii_alphanumeric());
+            identifier |= is_name(concept);
         }
         let evidence = in_title > 0.0 || matched >= 2 || identifier;
         Coverage { share: covered / total, in_title: in_title / total, evidence }
@@ -536,6 +536,13 @@ impl Engine {
             source: format!("{}/{}:{line}", self.meta.corpus_label, text(f.file)),
         }
     }
+}
+
+/// A concept that names one thing: an identifier (`SYN_RCVD`, `nginx`) or a
+/// long glossary term (反向代理服务器). Found anywhere, it is evidence.
+fn is_name(concept: &Concept) -> bool {
+    let ideographs = concept.label.chars().filter(|&c| crate::text::is_han(c)).count();
+    concept.label.chars().any(|c| c.is_ascii_alphanumeric()) || concept.terms.len() > 1 && ideographs >= 4
 }
 
 /// How much of a concept a candidate's field has: the weight of its best
