@@ -129,7 +129,8 @@ pub fn status(index_dir: &Path, corpus: &Corpus) -> Status {
     }
 }
 
-pub(crate) fn read_meta(index_dir: &Path) -> Result<Meta, Error> {
+/// What the index in `index_dir` was built from.
+pub fn read_meta(index_dir: &Path) -> Result<Meta, Error> {
     let path = index_dir.join(META_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| Error::Io(path.clone(), e))?;
     serde_json::from_str(&text).map_err(|e| Error::CorruptIndex(path, e.to_string()))

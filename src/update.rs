@@ -27,7 +27,8 @@ const MAX_CHANGED_SHARE: f32 = 0.2;
 /// Brings the index in `index_dir` up to date with the corpus in
 /// `corpus_dir`. When it can, only the Markdown files that changed are read
 /// and re-indexed; otherwise the index is rebuilt. A corpus with errors
-/// leaves the index as it was.
+/// leaves the index as it was, and an index that is up to date is not
+/// touched (`updated_files` is `Some(0)`).
 pub fn update(corpus_dir: &Path, index_dir: &Path) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let label = corpus_dir.to_string_lossy();
@@ -44,6 +45,16 @@ pub fn update(corpus_dir: &Path, index_dir: &Path) -> Result<BuildReport, Error>
         return rebuild();
     }
     let changed = changed_files(&meta, &corpus);
+    if changed.is_empty() && meta.fingerprint == corpus.fingerprint {
+        let (warnings, files) = (corpus.problems.clone(), corpus.files.len());
+        return Ok(BuildReport {
+            entries: meta.entries,
+            updated_files: Some(0),
+            warnings,
+            files,
+            elapsed: started.elapsed(),
+        });
+    }
     // Only the changed files were read: these are their entries.
     let entries: Vec<&Entry> = corpus.entries.iter().collect();
     if entries.len() as f32 > MAX_CHANGED_SHARE * meta.entries as f32 && entries.len() > 100 {

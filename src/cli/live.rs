@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use notify::{RecursiveMode, Watcher};
-use qabot::{Answer, Engine, Note, load};
+use qabot::{Answer, Engine, Note, index};
 
 use super::{Paths, open_engine};
 
@@ -72,11 +72,12 @@ impl Inner {
     fn reload(&self) -> anyhow::Result<String> {
         let _one_at_a_time = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
         let started = Instant::now();
-        let fingerprint = load::fingerprint(&self.paths.corpus)?;
-        if self.engine().meta().fingerprint == fingerprint {
-            return Ok(format!("{} entries, unchanged", self.engine().len()));
-        }
+        // The update reads the corpus once, and leaves a fresh index alone.
         let report = qabot::update::update(&self.paths.corpus, &self.paths.index)?;
+        let serving = self.engine();
+        if report.updated_files == Some(0) && index::read_meta(&self.paths.index).is_ok_and(|m| &m == serving.meta()) {
+            return Ok(format!("{} entries, unchanged", serving.len()));
+        }
         let engine = Engine::open(&self.paths.index)?;
         let entries = engine.len();
         *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(engine);

@@ -226,3 +226,15 @@ fn an_update_parses_only_the_files_that_changed() {
     );
     assert_eq!(corpus.fingerprint, load::load(dir.path()).unwrap().fingerprint);
 }
+
+#[test]
+fn an_update_of_a_fresh_index_touches_nothing() {
+    let dir = corpus_with(&[("net.md", NET)]);
+    let index_dir = dir.path().join("index");
+    index::build(&load::load(dir.path()).unwrap(), "corpus", &index_dir).unwrap();
+    let written = || std::fs::metadata(index_dir.join("qabot.json")).unwrap().modified().unwrap();
+    let before = written();
+    let report = qabot::update::update(dir.path(), &index_dir).unwrap();
+    assert_eq!((report.updated_files, report.entries), (Some(0), 2));
+    assert_eq!(written(), before, "the index was not rewritten");
+}
