@@ -51,9 +51,6 @@ pub struct Corpus {
     /// Changes with what applies to every file: qabot's schema, `qabot.toml`
     /// and the glossary. An incremental update needs it unchanged.
     pub settings: String,
-    /// Whether some files were left unread ([`load_changed`]): `entries`
-    /// then holds only the entries of the files that were read.
-    pub partial: bool,
 }
 
 impl Corpus {
@@ -69,7 +66,8 @@ pub fn load(dir: &Path) -> Result<Corpus, Error> {
 
 /// Reads the corpus directory `dir` like [`load`], but parses only the
 /// Markdown files that are not in `indexed` (file → hash, as recorded in the
-/// index) with the same hash: what an incremental update needs.
+/// index) with the same hash: what an incremental update needs. `entries`
+/// then holds only the entries of the files that were read.
 pub fn load_changed(dir: &Path, indexed: &BTreeMap<String, String>) -> Result<Corpus, Error> {
     read(dir, Some(indexed))
 }
@@ -104,7 +102,6 @@ fn read(dir: &Path, indexed: Option<&BTreeMap<String, String>>) -> Result<Corpus
         hasher.update(&bytes);
         let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
         if indexed.is_some_and(|known| known.get(&file) == Some(&hash)) {
-            corpus.partial = true;
             corpus.files.push(FileSummary { file, hash, entries: 0, question_level: None, parsed: false });
             continue;
         }

@@ -120,7 +120,7 @@ fn apply(
             Some(stored) => {
                 let related = previous.follow(stored, &now);
                 // Same text, same place, same related topics: nothing to do.
-                if previous.documents.get(&entry.id) == Some(&document_key(entry))
+                if previous.ids.get(&entry.id).map(|keys| keys.document) == Some(document_key(entry))
                     && related == index::parse_related(stored)
                 {
                     kept.insert(entry.id.as_str());
@@ -134,7 +134,7 @@ fn apply(
     }
     // Deletions apply to what was there before, so they go first.
     let mut writer = index.writer_with_num_threads(1, 32 * 1024 * 1024)?;
-    for id in previous.documents.keys().filter(|id| !kept.contains(&id[..])) {
+    for id in previous.ids.keys().filter(|id| !kept.contains(&id[..])) {
         writer.delete_term(Term::from_field_text(f.id, id));
     }
     for document in documents {
@@ -161,9 +161,13 @@ fn text_key(question: &str, context: &str, answer: &str) -> u64 {
 
 /// Everything an entry's document holds but its related topics.
 fn document_key(entry: &Entry) -> u64 {
-    let line = entry.line.to_string();
     let tags = entry.tags.join("\n");
-    hash_parts(&[&entry.question, &entry.context, &entry.answer, &entry.file, &line, &entry.category, &tags])
+    stored_key(&entry.question, &entry.context, &entry.answer, &entry.file, entry.line as u64, &entry.category, &tags)
+}
+
+/// [`document_key`] of the fields as stored (tags one per line).
+fn stored_key(question: &str, context: &str, answer: &str, file: &str, line: u64, category: &str, tags: &str) -> u64 {
+    hash_parts(&[question, context, answer, file, &line.to_string(), category, tags])
 }
 
 fn hash_parts(parts: &[&str]) -> u64 {
@@ -179,15 +183,20 @@ fn hash_parts(parts: &[&str]) -> u64 {
 struct Previous {
     /// Stored related topics, by content key.
     related: HashMap<u64, String>,
-    /// Content key of each id.
-    keys: HashMap<String, u64>,
-    /// Document key of each id.
-    documents: HashMap<String, u64>,
+    /// The keys of each id's entry.
+    ids: HashMap<String, Keys>,
+}
+
+struct Keys {
+    /// [`content_key`]
+    content: u64,
+    /// [`document_key`]
+    document: u64,
 }
 
 impl Previous {
     fn read(searcher: &Searcher, f: &Fields, files: &BTreeSet<&str>) -> Previous {
-        let mut previous = Previous { related: HashMap::new(), keys: HashMap::new(), documents: HashMap::new() };
+        let mut previous = Previous { related: HashMap::new(), ids: HashMap::new() };
         for file in files {
             let query = TermQuery::new(Term::from_field_text(f.file, file), IndexRecordOption::Basic);
             let Ok(addresses) = searcher.search(&query, &DocSetCollector) else { continue };
@@ -195,13 +204,12 @@ impl Previous {
                 let Ok(document) = searcher.doc::<TantivyDocument>(address) else { continue };
                 let text = |field| document.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
                 let (question, context, answer) = (text(f.question), text(f.context), text(f.answer));
-                let line = document.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0).to_string();
-                let parts = [question, context, answer, text(f.file), &line, text(f.category), text(f.tags)];
-                let id = text(f.id).to_string();
-                let key = text_key(question, context, answer);
-                previous.related.insert(key, text(f.related).to_string());
-                previous.keys.insert(id.clone(), key);
-                previous.documents.insert(id, hash_parts(&parts));
+                let line = document.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0);
+                let content = text_key(question, context, answer);
+                let document =
+                    stored_key(question, context, answer, text(f.file), line, text(f.category), text(f.tags));
+                previous.related.insert(content, text(f.related).to_string());
+                previous.ids.insert(text(f.id).to_string(), Keys { content, document });
             }
         }
         previous
@@ -213,9 +221,9 @@ impl Previous {
     fn follow(&self, related: &str, now: &HashMap<u64, &str>) -> Vec<(String, f32)> {
         index::parse_related(related)
             .into_iter()
-            .filter_map(|(id, score)| match self.keys.get(&id) {
+            .filter_map(|(id, score)| match self.ids.get(&id) {
                 None => Some((id, score)),
-                Some(key) => now.get(key).map(|new_id| (new_id.to_string(), score)),
+                Some(keys) => now.get(&keys.content).map(|new_id| (new_id.to_string(), score)),
             })
             .collect()
     }
