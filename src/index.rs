@@ -119,12 +119,16 @@ pub enum Status {
 
 /// Compares the index with the corpus's fingerprint.
 pub fn status(index_dir: &Path, corpus: &Corpus) -> Status {
+    status_of(index_dir, &corpus.fingerprint)
+}
+
+fn status_of(index_dir: &Path, fingerprint: &str) -> Status {
     if !index_dir.exists() {
         return Status::Missing;
     }
     match read_meta(index_dir) {
         Err(e) => Status::Corrupt(e.to_string()),
-        Ok(meta) if meta.schema_version != SCHEMA_VERSION || meta.fingerprint != corpus.fingerprint => Status::Stale,
+        Ok(meta) if meta.schema_version != SCHEMA_VERSION || meta.fingerprint != fingerprint => Status::Stale,
         Ok(_) => Status::Fresh,
     }
 }
@@ -192,16 +196,13 @@ pub fn ensure_fresh(
     index_dir: &Path,
     progress: &dyn Progress,
 ) -> Result<Option<(Status, BuildReport)>, Error> {
-    let fingerprint = load::fingerprint(corpus_dir)?;
-    let status = match read_meta(index_dir) {
-        Ok(meta) if meta.schema_version == SCHEMA_VERSION && meta.fingerprint == fingerprint => return Ok(None),
-        Ok(_) => Status::Stale,
-        Err(_) if !index_dir.exists() => Status::Missing,
-        Err(e) => Status::Corrupt(e.to_string()),
-    };
+    let status = status_of(index_dir, &load::fingerprint(corpus_dir)?);
     let report = match status {
+        Status::Fresh => return Ok(None),
         Status::Stale => crate::update::update(corpus_dir, index_dir)?,
-        _ => build_reporting(&load::load(corpus_dir)?, &corpus_dir.to_string_lossy(), index_dir, progress)?,
+        Status::Missing | Status::Corrupt(_) => {
+            build_reporting(&load::load(corpus_dir)?, &corpus_dir.to_string_lossy(), index_dir, progress)?
+        }
     };
     Ok(Some((status, report)))
 }
