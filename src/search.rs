@@ -35,6 +35,13 @@ const MIN_SOUND: f32 = 0.5;
 /// A candidate far ahead of the next one needs less.
 const MIN_COVERAGE_CLEAR_WINNER: f32 = 0.35;
 const CLEAR_WIN: f32 = 1.4;
+/// A long question, described in the user's own words, shares only part of
+/// its words with the entry it is about, but those it shares may be rare ones.
+/// Such a candidate needs this share of the question, and this much evidence
+/// counted in words as rare as a corpus has (a word found in one entry
+/// only is worth 1): more than any one word can give.
+const MIN_COVERAGE_RARE_EVIDENCE: f32 = 0.3;
+const MIN_RARE_EVIDENCE: f32 = 1.2;
 const MAX_SUGGESTIONS: usize = 3;
 /// Added to title precision when the title asks the same kind of question.
 const INTENT_BONUS: f32 = 0.5;
@@ -79,6 +86,8 @@ struct Scored {
     /// More than one incidental word of a long answer: something in the
     /// title, several concepts, or a name (`SYN_RCVD`, 反向代理服务器).
     evidence: bool,
+    /// The weight of the concepts found, in words as rare as any in the corpus.
+    rare_evidence: f32,
 }
 
 /// An entry's stored fields, decoded.
@@ -92,6 +101,8 @@ struct Coverage {
     share: f32,
     in_title: f32,
     evidence: bool,
+    /// The weight of the concepts found.
+    covered: f32,
 }
 
 impl Engine {
@@ -220,6 +231,7 @@ impl Engine {
             s.coverage >= MIN_COVERAGE
                 || (s.sound >= MIN_SOUND && s.coverage >= MIN_COVERAGE_WITH_SOUND)
                 || (s.coverage >= MIN_COVERAGE_CLEAR_WINNER && s.score >= CLEAR_WIN * runner_up)
+                || (s.coverage >= MIN_COVERAGE_RARE_EVIDENCE && s.rare_evidence >= MIN_RARE_EVIDENCE)
         });
         match confident {
             Some(best) => {
@@ -296,9 +308,15 @@ impl Engine {
                 if concept.weak { " weak" } else { "" },
                 if concept.corrected { " corrected" } else { "" }
             );
-            out.push_str(&format!("concept {:?} weight {weight:.2}{flags}: {}\n", concept.label, terms.join(" ")));
+            let df = self.concept_df(&searcher, concept);
+            out.push_str(&format!(
+                "concept {:?} weight {weight:.2} in {df}{flags}: {}\n",
+                concept.label,
+                terms.join(" ")
+            ));
         }
         out.push_str(&format!("pairs: {}\n", analysis.pairs.join(" ")));
+        out.push_str(&format!("subject weight {:.2}\n", weights.iter().sum::<f32>()));
         for s in self.rank(&searcher, &analysis) {
             let title = self.hit(&searcher, s.address, s.score).map(|h| h.question).unwrap_or_default();
             out.push_str(&format!("{:7.2} coverage {:.2} sound {:.2} {title}\n", s.score, s.coverage, s.sound));
@@ -324,16 +342,17 @@ impl Engine {
         let Some(&(top_score, _)) = top.first() else { return Vec::new() };
         let weights = self.concept_weights(searcher, analysis);
         let presence = Presence::new(searcher, top.iter().map(|&(_, address)| address).collect());
+        let rarest = rare_weight(searcher.num_docs(), 0);
         let mut scored: Vec<Scored> = top
             .into_iter()
             .enumerate()
             .map(|(candidate, (bm25, address))| {
-                let Coverage { share: coverage, in_title, evidence } =
+                let Coverage { share: coverage, in_title, evidence, covered } =
                     self.coverage(&presence, candidate, analysis, &weights);
                 let (sound, precision) = self.title_match(address, analysis);
                 let bm25 = bm25 / top_score.max(f32::EPSILON);
                 let score = 10.0 * coverage + 4.0 * in_title + 3.0 * bm25 + 2.0 * sound + 2.0 * precision;
-                Scored { address, score, coverage, sound, evidence }
+                Scored { address, score, coverage, sound, evidence, rare_evidence: covered / rarest }
             })
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -386,7 +405,7 @@ impl Engine {
     /// the corpus does not have at all counts most, since missing it means
     /// the question is about something else.
     fn concept_weights(&self, searcher: &Searcher, analysis: &Analysis) -> Vec<f32> {
-        let n = searcher.num_docs().max(1) as f32;
+        let n = searcher.num_docs();
         analysis
             .concepts
             .iter()
@@ -394,18 +413,11 @@ impl Engine {
                 if concept.weak {
                     return 0.0;
                 }
-                let df = concept
-                    .terms
-                    .iter()
-                    .filter(|(_, w)| *w > 0.5)
-                    .flat_map(|(t, _)| [self.fields.question, self.fields.answer].map(|f| (f, t)))
-                    .map(|(f, t)| searcher.doc_freq(&Term::from_field_text(f, t)).unwrap_or(0))
-                    .max()
-                    .unwrap_or(0) as f32;
+                let df = self.concept_df(searcher, concept);
                 let single_char = concept.label.chars().count() == 1;
-                match (df > 0.0, single_char) {
-                    (true, false) => (1.0 + n / (df + 0.5)).ln(),
-                    (true, true) => 0.3 * (1.0 + n / (df + 0.5)).ln(),
+                match (df > 0, single_char) {
+                    (true, false) => rare_weight(n, df),
+                    (true, true) => 0.3 * rare_weight(n, df),
                     // A word the corpus lacks: the question may be about
                     // something else, or only phrased in other words.
                     (false, false) => UNKNOWN_WORD_WEIGHT,
@@ -415,12 +427,24 @@ impl Engine {
             .collect()
     }
 
+    /// In how many entries a concept's main terms are found, at most.
+    fn concept_df(&self, searcher: &Searcher, concept: &Concept) -> u64 {
+        concept
+            .terms
+            .iter()
+            .filter(|(_, w)| *w > 0.5)
+            .flat_map(|(t, _)| [self.fields.question, self.fields.answer].map(|f| (f, t)))
+            .map(|(f, t)| searcher.doc_freq(&Term::from_field_text(f, t)).unwrap_or(0))
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Weighted share of the subject concepts a candidate has anywhere, and
     /// the share it has in its title.
     fn coverage(&self, presence: &Presence, candidate: usize, analysis: &Analysis, weights: &[f32]) -> Coverage {
         let total: f32 = weights.iter().sum();
         if total <= 0.0 {
-            return Coverage { share: 0.0, in_title: 0.0, evidence: false };
+            return Coverage { share: 0.0, in_title: 0.0, evidence: false, covered: 0.0 };
         }
         let f = &self.fields;
         let (mut covered, mut in_title, mut matched, mut identifier) = (0.0, 0.0, 0, false);
@@ -442,7 +466,7 @@ impl Engine {
             identifier |= is_name(concept);
         }
         let evidence = in_title > 0.0 || matched >= 2 || identifier;
-        Coverage { share: covered / total, in_title: in_title / total, evidence }
+        Coverage { share: covered / total, in_title: in_title / total, evidence, covered }
     }
 
     /// How the title compares with the question: the share of the
@@ -540,6 +564,12 @@ impl Engine {
 
 /// A concept that names one thing: an identifier (`SYN_RCVD`, `nginx`) or a
 /// long glossary term (反向代理服务器). Found anywhere, it is evidence.
+/// How much a word found in `df` of `n` entries tells (an IDF): the rarer,
+/// the more. A word in no entry weighs as one in a single entry.
+fn rare_weight(n: u64, df: u64) -> f32 {
+    (1.0 + n.max(1) as f32 / (df.max(1) as f32 + 0.5)).ln()
+}
+
 fn is_name(concept: &Concept) -> bool {
     let ideographs = concept.label.chars().filter(|&c| crate::text::is_han(c)).count();
     concept.label.chars().any(|c| c.is_ascii_alphanumeric()) || concept.terms.len() > 1 && ideographs >= 4

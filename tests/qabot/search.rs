@@ -43,6 +43,12 @@ fn related_topics_exclude_the_answer_and_stay_on_subject() {
 }
 
 #[test]
+fn a_question_in_the_users_own_words_is_answered_on_rare_shared_words() {
+    // It shares a third of its words with the entry, but rare ones (全局变量, 线程).
+    assert_eq!(best("好几个线程一起修改同一个全局变量，数据乱了"), "进程锁和线程锁的作用？");
+}
+
+#[test]
 fn off_topic_questions_and_greetings_get_no_answer() {
     for question in ["今天天气怎么样", "给我讲个笑话", "what's the weather like", "你好", "thanks"] {
         assert_eq!(best(question), "<none>", "{question}");
