@@ -480,7 +480,12 @@ impl Engine {
         let score = |t: &Title| {
             let precision = t.precision(analysis);
             let exact = precision >= 0.99 && t.same_intent(analysis);
-            (t.sound(analysis), precision + if exact { INTENT_BONUS } else { 0.0 })
+            let intent = match (exact, t.compares_unasked(analysis)) {
+                (true, _) => INTENT_BONUS,
+                (false, true) => -INTENT_BONUS,
+                (false, false) => 0.0,
+            };
+            (t.sound(analysis), precision + intent)
         };
         title.map_or((0.0, 0.0), |t| score(&t))
     }

@@ -305,6 +305,9 @@ pub fn function_words() -> impl Iterator<Item = &'static str> {
     FILLER_ZH.iter().chain(WEAK).copied().filter(|w| w.chars().any(is_han))
 }
 
+/// The [`intents`] bit of a question asking how two things differ.
+pub const COMPARISON: u8 = 1 << 1;
+
 /// What kind of question a text asks, as bits: what it is, how two things
 /// differ, why, how, pros and cons, what it is for. A title asking the same
 /// kind of question as the user ranks a little higher.

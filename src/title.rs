@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use crate::query::Analysis;
 use crate::segment::{Segmenter, char_pairs};
-use crate::text::{is_filler, is_weak, normalize};
+use crate::text::{COMPARISON, is_filler, is_weak, normalize};
 
 pub struct Title {
     text: String,
@@ -35,6 +35,12 @@ impl Title {
         self.intents & analysis.intents != 0
     }
 
+    /// Whether the title compares things the question did not ask to compare
+    /// (`Spring AOP 和 AspectJ AOP 有什么区别` for "what is AOP in spring").
+    pub fn compares_unasked(&self, analysis: &Analysis) -> bool {
+        self.intents & COMPARISON != 0 && analysis.intents & COMPARISON == 0
+    }
+
     /// Share of the question's pinyin pairs the title has.
     pub fn sound(&self, analysis: &Analysis) -> f32 {
         let asked: Vec<&String> = analysis.pairs.iter().filter(|p| p.contains('|')).collect();
@@ -55,5 +61,23 @@ impl Title {
         let total = self.subject.iter().filter(|c| **c).count();
         let hit = self.subject.iter().zip(&covered).filter(|(s, c)| **s && **c).count();
         if total == 0 { 0.0 } else { hit as f32 / total as f32 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::compact_dictionary;
+    use crate::text::intents;
+
+    #[test]
+    fn a_comparison_title_is_unasked_unless_the_question_compares() {
+        let title = "Spring AOP 和 AspectJ AOP 有什么区别？";
+        let segmenter = Segmenter::from_dictionary(compact_dictionary([title].into_iter(), &[]).as_bytes()).unwrap();
+        let title = Title::new(title, &segmenter);
+        let asked = |question: &str| Analysis { intents: intents(&normalize(question)), ..Analysis::default() };
+        assert!(title.compares_unasked(&asked("what is AOP in spring")));
+        assert!(!title.compares_unasked(&asked("spring aop 和 aspectj 有什么不同")));
+        assert!(!Title::new("谈谈自己对于 AOP 的了解", &segmenter).compares_unasked(&asked("what is AOP")));
     }
 }
