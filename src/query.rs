@@ -235,7 +235,20 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         let terms = word_terms(word, segmenter);
         concepts.push(Concept { label: word.to_string(), terms, weak: is_weak(word), corrected });
     }
+    drop_shared_parts(&mut concepts);
     Analysis { concepts, pairs: char_pairs(&subject), truncated, intents: crate::text::intents(&text) }
+}
+
+/// A word the question names on its own is evidence for that concept only,
+/// not also, as a part, for a longer one: `python` in "python global
+/// interpreter lock" must not let any Python entry half-match the GIL.
+fn drop_shared_parts(concepts: &mut [Concept]) {
+    let whole: Vec<Vec<String>> =
+        concepts.iter().map(|c| c.terms.iter().filter(|(_, w)| *w >= 1.0).map(|(t, _)| t.clone()).collect()).collect();
+    for (i, concept) in concepts.iter_mut().enumerate() {
+        let named_elsewhere = |term: &String| whole.iter().enumerate().any(|(j, terms)| j != i && terms.contains(term));
+        concept.terms.retain(|(term, weight)| *weight >= 1.0 || !named_elsewhere(term));
+    }
 }
 
 /// The index terms for one word: itself, and at a lower weight the shorter
@@ -323,6 +336,23 @@ mod tests {
         assert_eq!(v.correct("dna"), None, "only letters swapped");
         assert_eq!(v.correct("ndc"), None, "the first letter stays");
         assert_eq!(v.correct("xyz"), None);
+    }
+
+    #[test]
+    fn a_word_named_on_its_own_is_no_part_of_another_concept() {
+        let concept = |label: &str, terms: &[(&str, f32)]| Concept {
+            label: label.into(),
+            terms: terms.iter().map(|&(t, w)| (t.to_string(), w)).collect(),
+            weak: false,
+            corrected: false,
+        };
+        let mut concepts = [
+            concept("global interpreter lock", &[("gil", 1.0), ("python", 0.5), ("lock", 0.3)]),
+            concept("python", &[("python", 1.0)]),
+        ];
+        drop_shared_parts(&mut concepts);
+        assert_eq!(concepts[0].terms, [("gil".to_string(), 1.0), ("lock".to_string(), 0.3)]);
+        assert_eq!(concepts[1].terms, [("python".to_string(), 1.0)]);
     }
 
     #[test]
