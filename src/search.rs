@@ -660,8 +660,11 @@ fn latin_vocabulary(searcher: &Searcher, fields: &Fields, glossary: &Glossary) -
             }
         }
     }
-    for word in glossary.words().filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic())) {
-        words.entry(word.clone()).or_insert(1);
+    // Glossary words are known, and so are the words of its phrases: `three`
+    // of "three-way handshake" is no typo for `tree`.
+    let glossary_words = glossary.words().flat_map(|w| w.split(|c: char| !c.is_ascii_alphabetic()));
+    for word in glossary_words.filter(|w| w.len() >= 3) {
+        words.entry(word.to_string()).or_insert(1);
     }
     Vocabulary::new(words)
 }

@@ -6,15 +6,39 @@ use std::sync::LazyLock;
 
 /// Folds full-width ASCII (ＴＣＰ，１２３) to half-width and lower-cases, so
 /// that what people type with a Chinese input method matches the index.
+/// Web addresses are dropped (see [`without_urls`]).
 pub fn normalize(text: &str) -> String {
-    text.chars()
+    let folded: String = text
+        .chars()
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '\u{3000}' => ' ',
             _ => c,
         })
         .flat_map(char::to_lowercase)
-        .collect()
+        .collect();
+    if folded.contains("://") { without_urls(&folded) } else { folded }
+}
+
+/// Replaces each web address (`https://oss.example.com/a.png`) by a space.
+/// Its words say nothing about the text's subject, yet in a corpus of
+/// Markdown every image and link has one: `https` would be in half the
+/// entries, and a question about HTTPS would find them all.
+fn without_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let scheme = rest[..at].trim_end_matches(|c: char| c.is_ascii_alphanumeric()).len();
+        let address = &rest[at + 3..];
+        let end = address
+            .find(|c: char| c.is_whitespace() || !c.is_ascii() || matches!(c, ')' | ']' | '>' | '"' | '\'' | '`'))
+            .unwrap_or(address.len());
+        out.push_str(&rest[..scheme]);
+        out.push(' ');
+        rest = &address[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Strips a question's own numbering and decorations for display:
@@ -335,6 +359,15 @@ pub fn is_han(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn web_addresses_are_no_words() {
+        assert_eq!(normalize("见[官网](HTTPS://Redis.io/docs)。"), "见[官网]( )。");
+        assert_eq!(normalize("![图](https://oss.x.cn/a.png)https 更安全"), "![图]( )https 更安全");
+        assert_eq!(normalize("地址 http://a.b/c?d=1中文"), "地址  中文");
+        assert_eq!(normalize("https和http的区别"), "https和http的区别");
+        assert_eq!(normalize("://"), " ");
+    }
 
     #[test]
     fn numbering_and_stars_are_stripped() {

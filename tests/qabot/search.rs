@@ -1,6 +1,6 @@
 //! Answers from the bundled corpus.
 
-use super::support::{bundled_corpus, engine};
+use super::support::{bundled_corpus, corpus_with, engine};
 
 #[test]
 fn every_question_finds_its_own_entry_first() {
@@ -80,4 +80,21 @@ fn near_duplicates_are_found() {
         pairs.iter().any(|(a, b)| a.question.contains("线程、进程、协程") && b.question.contains("进程、线程、协程")),
         "{pairs:?}"
     );
+}
+
+#[test]
+fn words_of_glossary_phrases_are_no_typos_and_links_are_no_words() {
+    let corpus = corpus_with(&[
+        (
+            "notes.md",
+            "## 1. 三次握手的过程？\n\n客户端发 SYN。\n\n## 2. 什么是 B 树？\n\nB tree，见 [文档](https://example.com/three/https)。\n",
+        ),
+        ("glossary.toml", "[network]\n\"three-way handshake\" = [\"三次握手\"]\nhttps = [\"安全超文本传输协议\"]\n"),
+    ]);
+    let index = corpus.path().join("index");
+    qabot::index::ensure_fresh(corpus.path(), &index, &qabot::progress::Silent).unwrap();
+    let engine = qabot::Engine::open(&index).unwrap();
+    let best = |q: &str| engine.ask(q).best.map(|b| b.question).unwrap_or_else(|| "<none>".into());
+    assert_eq!(best("three-way handshake"), "三次握手的过程？", "`three` is no typo of `tree`");
+    assert_eq!(best("what is https"), "<none>", "a link's address is not what an entry says");
 }
