@@ -64,6 +64,11 @@ impl Segmenter {
                             .map(str::to_string),
                     );
                 }
+                // A dictionary word mixing scripts (hosts文件) also holds its
+                // Latin word, unless that is a two-letter abbreviation (io, ip),
+                // which says too little without the rest.
+                let latin = word.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| p.len() > 2 && *p != word);
+                out.extend(latin.map(str::to_string));
             } else if word.contains(['.', '_', '-']) {
                 let parts = word.split(['.', '_', '-']).filter(|p| p.len() > 1 && is_word(p));
                 out.extend(parts.map(str::to_string));
@@ -269,6 +274,13 @@ mod tests {
         assert!(words.contains(&"握手".to_string()));
         assert!(words.contains(&"gil".to_string()));
         assert!(words.iter().all(|w| w != "，" && w != "？" && w != " "));
+    }
+
+    #[test]
+    fn a_word_mixing_scripts_also_yields_its_latin_word() {
+        let dict = compact_dictionary(["修改 hosts文件"].into_iter(), &["hosts文件".to_string()]);
+        let words = Segmenter::from_dictionary(dict.as_bytes()).unwrap().words("修改hosts文件");
+        assert!(words.contains(&"hosts文件".to_string()) && words.contains(&"hosts".to_string()), "{words:?}");
     }
 
     #[test]
