@@ -447,7 +447,7 @@ impl Engine {
             return Coverage { share: 0.0, in_title: 0.0, evidence: false, covered: 0.0 };
         }
         let f = &self.fields;
-        let (mut covered, mut in_title, mut matched, mut identifier) = (0.0, 0.0, 0, false);
+        let (mut covered, mut in_title, mut matched, mut identifier, mut titled) = (0.0, 0.0, 0, false, false);
         for (concept, weight) in analysis.concepts.iter().zip(weights) {
             if *weight <= 0.0 {
                 continue;
@@ -461,11 +461,14 @@ impl Engine {
             }
             in_title += weight * typo * in_question;
             covered += weight * typo * found;
-            // A single ideograph turns up in any long answer: not evidence.
-            matched += usize::from(concept.label.chars().count() > 1);
+            // A single ideograph turns up in any long answer, and in many a
+            // title (话 in 这句话): not evidence, unless it is all that was asked.
+            let word = concept.label.chars().count() > 1 || analysis.concepts.len() == 1;
+            matched += usize::from(word);
+            titled |= word && in_question > 0.0;
             identifier |= is_name(concept);
         }
-        let evidence = in_title > 0.0 || matched >= 2 || identifier;
+        let evidence = titled || matched >= 2 || identifier;
         Coverage { share: covered / total, in_title: in_title / total, evidence, covered }
     }
 

@@ -98,3 +98,18 @@ fn words_of_glossary_phrases_are_no_typos_and_links_are_no_words() {
     assert_eq!(best("three-way handshake"), "三次握手的过程？", "`three` is no typo of `tree`");
     assert_eq!(best("what is https"), "<none>", "a link's address is not what an entry says");
 }
+
+#[test]
+fn one_ideograph_in_a_title_is_no_evidence() {
+    // Enough other entries for 话 to be a rare word.
+    let mut java = String::from("## 1. 这句话创建了几个字符串对象？\n\n两个对象。\n\n");
+    for n in 2..60 {
+        java.push_str(&format!("## {n}. 什么是第{n}种集合？\n\n一种集合。\n\n"));
+    }
+    let corpus = corpus_with(&[("java.md", &java)]);
+    let index = corpus.path().join("index");
+    qabot::index::ensure_fresh(corpus.path(), &index, &qabot::progress::Silent).unwrap();
+    let engine = qabot::Engine::open(&index).unwrap();
+    assert!(engine.ask("讲个笑话吧").best.is_none(), "话 of 这句话 is no answer to 笑话");
+    assert!(engine.ask("这句话创建了几个对象").best.is_some());
+}
