@@ -466,7 +466,7 @@ impl Engine {
             let word = concept.label.chars().count() > 1 || analysis.concepts.len() == 1;
             matched += usize::from(word);
             titled |= word && in_question > 0.0;
-            identifier |= is_name(concept);
+            identifier |= is_name(concept) && named_as_written(presence, candidate, f, &concept.label);
         }
         let evidence = titled || matched >= 2 || identifier;
         Coverage { share: covered / total, in_title: in_title / total, evidence, covered }
@@ -576,6 +576,14 @@ impl Engine {
 /// the more. A word in no entry weighs as one in a single entry.
 fn rare_weight(n: u64, df: u64) -> f32 {
     (1.0 + n.max(1) as f32 / (df.max(1) as f32 + 0.5)).ln()
+}
+
+/// Whether the candidate has the Latin word the user wrote as it is, not
+/// only a translation of it: `write` is a name in an entry about `write()`,
+/// but not in one that says 写操作.
+fn named_as_written(presence: &Presence, candidate: usize, f: &Fields, label: &str) -> bool {
+    let one_latin_word = label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    !one_latin_word || [f.question, f.context, f.answer].into_iter().any(|field| presence.has(field, label, candidate))
 }
 
 fn is_name(concept: &Concept) -> bool {

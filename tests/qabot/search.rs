@@ -1,6 +1,6 @@
 //! Answers from the bundled corpus.
 
-use super::support::{bundled_corpus, corpus_with, engine};
+use super::support::{bundled_corpus, engine, engine_over};
 
 #[test]
 fn every_question_finds_its_own_entry_first() {
@@ -84,16 +84,13 @@ fn near_duplicates_are_found() {
 
 #[test]
 fn words_of_glossary_phrases_are_no_typos_and_links_are_no_words() {
-    let corpus = corpus_with(&[
+    let (_corpus, engine) = engine_over(&[
         (
             "notes.md",
             "## 1. 三次握手的过程？\n\n客户端发 SYN。\n\n## 2. 什么是 B 树？\n\nB tree，见 [文档](https://example.com/three/https)。\n",
         ),
         ("glossary.toml", "[network]\n\"three-way handshake\" = [\"三次握手\"]\nhttps = [\"安全超文本传输协议\"]\n"),
     ]);
-    let index = corpus.path().join("index");
-    qabot::index::ensure_fresh(corpus.path(), &index, &qabot::progress::Silent).unwrap();
-    let engine = qabot::Engine::open(&index).unwrap();
     let best = |q: &str| engine.ask(q).best.map(|b| b.question).unwrap_or_else(|| "<none>".into());
     assert_eq!(best("three-way handshake"), "三次握手的过程？", "`three` is no typo of `tree`");
     assert_eq!(best("what is https"), "<none>", "a link's address is not what an entry says");
@@ -106,10 +103,20 @@ fn one_ideograph_in_a_title_is_no_evidence() {
     for n in 2..60 {
         java.push_str(&format!("## {n}. 什么是第{n}种集合？\n\n一种集合。\n\n"));
     }
-    let corpus = corpus_with(&[("java.md", &java)]);
-    let index = corpus.path().join("index");
-    qabot::index::ensure_fresh(corpus.path(), &index, &qabot::progress::Silent).unwrap();
-    let engine = qabot::Engine::open(&index).unwrap();
+    let (_corpus, engine) = engine_over(&[("java.md", &java)]);
     assert!(engine.ask("讲个笑话吧").best.is_none(), "话 of 这句话 is no answer to 笑话");
     assert!(engine.ask("这句话创建了几个对象").best.is_some());
+}
+
+#[test]
+fn an_english_word_is_a_name_only_where_it_is_written() {
+    let mut notes = String::from("## 1. 多路复用的作用？\n\n等到写就绪再进行写操作。\n\n");
+    for n in 2..60 {
+        notes.push_str(&format!("## {n}. 什么是第{n}种集合？\n\n一种集合。\n\n"));
+    }
+    let glossary = "[general]\nwrite = [\"写操作\"]\n";
+    let (_corpus, engine) = engine_over(&[("notes.md", &notes), ("glossary.toml", glossary)]);
+    let answer = engine.ask("write me a poem about the sea");
+    assert!(answer.best.is_none(), "写操作 does not make `write` a name");
+    assert_eq!(answer.suggestions.first().map(|s| s.question.as_str()), Some("多路复用的作用？"), "though it matches");
 }

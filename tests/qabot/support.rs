@@ -46,3 +46,12 @@ pub fn corpus_with(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// An engine over a corpus of these files (kept alive by the returned directory).
+pub fn engine_over(files: &[(&str, &str)]) -> (tempfile::TempDir, Engine) {
+    let corpus = corpus_with(files);
+    let index = corpus.path().join("index");
+    qabot::index::ensure_fresh(corpus.path(), &index, &qabot::progress::Silent).unwrap();
+    let engine = Engine::open(&index).unwrap();
+    (corpus, engine)
+}
