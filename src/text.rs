@@ -333,6 +333,17 @@ pub fn is_han(c: char) -> bool {
 mod tests {
     use super::*;
 
+    /// Text is segmented raw or already normalized (`Segmenter::words`
+    /// normalizes what it is given) and must yield the same words either
+    /// way. Checked character by character, as `normalize` works.
+    #[test]
+    fn normalizing_twice_changes_nothing() {
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            let once = normalize(&c.to_string());
+            assert_eq!(normalize(&once), once, "U+{:04X}", c as u32);
+        }
+    }
+
     #[test]
     fn numbering_and_stars_are_stripped() {
         assert_eq!(clean_title("18.简述什么是GIL锁？"), "简述什么是GIL锁？");
