@@ -32,6 +32,15 @@ impl Vocabulary {
     pub fn word(&self, id: u32) -> &str {
         &self.words[id as usize]
     }
+
+    /// How many words it has: their numbers are `0..len`.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
 }
 
 /// One text's words, as numbers in a [`Vocabulary`].

@@ -155,18 +155,24 @@ pub fn is_duplicate(a: &HashSet<String>, b: &HashSet<String>) -> bool {
 /// Terms are numbered as they are first seen.
 struct Terms<'v> {
     vocabulary: &'v Vocabulary,
-    ids: HashMap<String, u32>,
+    /// The term of each word of the vocabulary, by its number, once seen:
+    /// `Some(None)` for a word that is not [`meaningful`]. Looked up for
+    /// every word of every text, so by number rather than by spelling.
+    words: Vec<Option<Option<u32>>>,
+    groups: HashMap<usize, u32>,
+    count: u32,
 }
 
 impl<'v> Terms<'v> {
     fn new(vocabulary: &'v Vocabulary) -> Self {
-        Terms { vocabulary, ids: HashMap::new() }
+        Terms { vocabulary, words: vec![None; vocabulary.len()], groups: HashMap::new(), count: 0 }
     }
 
     fn count(&self) -> usize {
-        self.ids.len()
+        self.count as usize
     }
 
+    /// The spelled terms of a text, for comparing titles.
     fn of(&self, text: &TextWords, mut add: impl FnMut(String)) {
         for group in text.mentions() {
             add(format!("§{group}"));
@@ -178,17 +184,32 @@ impl<'v> Terms<'v> {
         }
     }
 
-    fn bag(&mut self, entry: &EntryWords) -> HashMap<u32, f32> {
-        let mut words: Vec<(String, f32)> = Vec::new();
-        self.of(&entry.question, |t| words.push((t, QUESTION_WEIGHT)));
-        for text in [&entry.context, &entry.answer] {
-            self.of(text, |t| words.push((t, 1.0)));
+    /// The numbered terms of a text, in the order of [`Terms::of`].
+    fn numbered(&mut self, text: &TextWords, mut add: impl FnMut(u32)) {
+        for &group in text.mentions() {
+            let next = self.count;
+            add(*self.groups.entry(group).or_insert_with(|| {
+                self.count += 1;
+                next
+            }));
         }
+        for &word in text.words() {
+            let term = self.words[word as usize].get_or_insert_with(|| {
+                meaningful(self.vocabulary.word(word)).then(|| {
+                    self.count += 1;
+                    self.count - 1
+                })
+            });
+            if let Some(term) = *term {
+                add(term);
+            }
+        }
+    }
+
+    fn bag(&mut self, entry: &EntryWords) -> HashMap<u32, f32> {
         let mut bag = HashMap::new();
-        for (word, weight) in words {
-            let next = self.ids.len() as u32;
-            let id = *self.ids.entry(word).or_insert(next);
-            *bag.entry(id).or_default() += weight;
+        for (text, weight) in [(&entry.question, QUESTION_WEIGHT), (&entry.context, 1.0), (&entry.answer, 1.0)] {
+            self.numbered(text, |term| *bag.entry(term).or_default() += weight);
         }
         bag
     }
