@@ -10,6 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use qabot::analysis::{EntryWords, Vocabulary};
 use qabot::progress::Silent;
 use qabot::segment::Segmenter;
 
@@ -47,8 +48,11 @@ fn benches(c: &mut Criterion) {
     let corpus = qabot::load::load(&common::seed_corpus()).expect("seed corpus");
     let mut group = c.benchmark_group("index_time");
     group.sample_size(10);
+    let mut vocabulary = Vocabulary::default();
+    let words: Vec<EntryWords> =
+        corpus.entries.iter().map(|e| EntryWords::of(e, &segmenter, &corpus.glossary, &mut vocabulary)).collect();
     group.bench_function("related::compute/seed", |b| {
-        b.iter(|| qabot::related::compute(black_box(&corpus.entries), &segmenter, &corpus.glossary, &Silent))
+        b.iter(|| qabot::related::compute(black_box(&corpus.entries), &words, &vocabulary, &Silent))
     });
     group.bench_function("load/seed", |b| b.iter(|| qabot::load::load(black_box(&common::seed_corpus()))));
     group.finish();

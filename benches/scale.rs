@@ -10,10 +10,10 @@
 //! cycling over the file; a question asked again is answered from the
 //! engine's cache, so K no larger than the file measures searches) and
 //! prints p50/p90/p99 in µs and questions/s.
-//! `phases` times each phase of an index build separately: loading the
-//! corpus, the compact dictionary, related topics (and inside it the
-//! segmentation it does), then the whole `index::build`; the rest of the
-//! build is tantivy indexing. `reload` edits one Markdown file (the middle
+//! `phases` times loading the corpus, then one `index::build` stage by stage
+//! as it reports them: reading words (the compact dictionary), segmenting
+//! (every text once, for related topics and tantivy alike), related topics,
+//! and indexing (tantivy, its merge, and writing the index's files). `reload` edits one Markdown file (the middle
 //! one; an answer gains a line) and times the incremental update plus
 //! opening the new engine, as watch mode does; it edits the corpus and index
 //! it is given, so give it copies. All print a human summary on stderr and one
@@ -23,11 +23,11 @@
 mod common;
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use qabot::segment::{Segmenter, compact_dictionary};
 use serde_json::json;
 
 #[derive(Debug, Parser)]
@@ -141,73 +141,59 @@ fn phases(corpus_dir: &std::path::Path) -> Result<()> {
     let t = Instant::now();
     let corpus = qabot::load::load(corpus_dir)?;
     let load = t.elapsed();
-    let texts = || corpus.entries.iter().flat_map(|e| [e.question.as_str(), e.context.as_str(), e.answer.as_str()]);
-    let bytes: usize = texts().map(str::len).sum();
+    let bytes: usize = corpus.entries.iter().map(|e| e.question.len() + e.context.len() + e.answer.len()).sum();
 
-    // As `index::write_index` does it.
-    let t = Instant::now();
-    let function_words = qabot::text::function_words().map(str::to_string);
-    let glossary_words: Vec<String> = corpus.glossary.words().cloned().chain(function_words).collect();
-    let dictionary = compact_dictionary(texts(), &glossary_words);
-    let dict = t.elapsed();
-    let t = Instant::now();
-    let segmenter = Segmenter::from_dictionary(dictionary.as_bytes())?;
-    let open_segmenter = t.elapsed();
-
-    // What related::compute spends segmenting: its bag of words per entry.
-    let t = Instant::now();
-    for text in texts() {
-        let text = qabot::text::normalize(text);
-        std::hint::black_box(corpus.glossary.mentions(&text));
-        std::hint::black_box(segmenter.words(&text));
-    }
-    let related_segmentation = t.elapsed();
-    let t = Instant::now();
-    let related = qabot::related::compute(&corpus.entries, &segmenter, &corpus.glossary, &qabot::progress::Silent);
-    let related_time = t.elapsed();
-    drop(related);
-
-    // What tantivy's tokenizer spends: `index_words` over the three text fields, char pairs of titles.
-    let t = Instant::now();
-    for text in texts() {
-        std::hint::black_box(segmenter.index_words(text));
-    }
-    for entry in &corpus.entries {
-        std::hint::black_box(qabot::segment::char_pairs(&entry.question));
-    }
-    let tokenize = t.elapsed();
-
+    // The build's own stages, timed as it reports them: one build, no phase
+    // run again on the side.
     let tmp = tempfile::tempdir()?;
+    let clock = StageClock::default();
     let t = Instant::now();
-    qabot::index::build(&corpus, &corpus_dir.to_string_lossy(), &tmp.path().join("index"))?;
+    qabot::index::build_reporting(&corpus, &corpus_dir.to_string_lossy(), &tmp.path().join("index"), &clock)?;
     let build = t.elapsed();
-    let rest = build.saturating_sub(dict + open_segmenter + related_time);
+    let stages = clock.durations(t + build);
+    let stage = |name: &str| stages.iter().find(|(n, _)| *n == name).map_or(0.0, |(_, d)| ms(*d));
 
     let entries = corpus.entries.len();
     eprintln!(
-        "phases: {entries} entries, {:.1} MB of text\n  load+parse         {:>9.1} ms\n  compact dictionary {:>9.1} ms\n  \
-         segmenter open     {:>9.1} ms\n  related::compute   {:>9.1} ms (of which segmentation ≈ {:.1} ms)\n  \
-         tantivy + write    {:>9.1} ms (of which tokenization ≈ {:.1} ms)\n  index::build total  {:>9.1} ms",
+        "phases: {entries} entries, {:.1} MB of text\n  load+parse         {:>9.1} ms",
         bytes as f64 / 1e6,
-        ms(load),
-        ms(dict),
-        ms(open_segmenter),
-        ms(related_time),
-        ms(related_segmentation),
-        ms(rest),
-        ms(tokenize),
-        ms(build),
+        ms(load)
     );
+    for (name, duration) in &stages {
+        eprintln!("  {name:<18} {:>9.1} ms", ms(*duration));
+    }
+    eprintln!("  index::build total {:>9.1} ms", ms(build));
     println!(
         "{}",
         json!({
-            "entries": entries, "text_bytes": bytes,
-            "load_ms": round1(ms(load)), "dictionary_ms": round1(ms(dict)), "segmenter_ms": round1(ms(open_segmenter)),
-            "related_ms": round1(ms(related_time)), "related_segmentation_ms": round1(ms(related_segmentation)),
-            "tantivy_ms": round1(ms(rest)), "tokenize_ms": round1(ms(tokenize)), "build_ms": round1(ms(build)),
+            "entries": entries, "text_bytes": bytes, "load_ms": round1(ms(load)),
+            "dictionary_ms": round1(stage("reading words")), "segmenting_ms": round1(stage("segmenting")),
+            "related_ms": round1(stage("related topics")), "tantivy_ms": round1(stage("indexing")),
+            "build_ms": round1(ms(build)),
         })
     );
     Ok(())
+}
+
+/// When each stage of a build started.
+#[derive(Default)]
+struct StageClock(Mutex<Vec<(&'static str, Instant)>>);
+
+impl qabot::progress::Progress for StageClock {
+    fn stage(&self, name: &'static str, _: u64) {
+        self.0.lock().unwrap().push((name, Instant::now()));
+    }
+
+    fn advance(&self, _: u64) {}
+}
+
+impl StageClock {
+    /// Each stage's name and how long it lasted, the last one until `end`.
+    fn durations(&self, end: Instant) -> Vec<(&'static str, Duration)> {
+        let starts = self.0.lock().unwrap();
+        let ends = starts.iter().skip(1).map(|(_, t)| *t).chain([end]);
+        starts.iter().zip(ends).map(|((name, start), end)| (*name, end - *start)).collect()
+    }
 }
 
 fn reload(corpus: &std::path::Path, index: &std::path::Path, runs: usize) -> Result<()> {

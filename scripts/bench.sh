@@ -162,8 +162,8 @@ update in $(json "$reload" .update_ms) ms, plus $(json "$reload" .open_ms) ms to
     say "$label: build phases"
     p=$(scale phases --corpus "$corpus")
     notes+=("- build phases at $label (ms): load+parse $(json "$p" .load_ms), compact dictionary $(json "$p" .dictionary_ms), \
-segmenter $(json "$p" .segmenter_ms), related::compute $(json "$p" .related_ms) (its segmentation ≈ $(json "$p" .related_segmentation_ms)), \
-tantivy+write $(json "$p" .tantivy_ms) (tokenization ≈ $(json "$p" .tokenize_ms)); index::build $(json "$p" .build_ms)")
+segmenting $(json "$p" .segmenting_ms), related topics $(json "$p" .related_ms), \
+tantivy+write $(json "$p" .tantivy_ms); index::build $(json "$p" .build_ms)")
   fi
 done
 

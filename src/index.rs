@@ -6,13 +6,17 @@
 //! was built from), `words.txt` (its segmentation dictionary, see `segment`)
 //! and a copy of the glossary, so that opening it needs nothing else.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
-use tantivy::{Index, TantivyDocument, doc};
+use tantivy::Index;
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
 
+use crate::analysis::{EntryWords, TextWords, Vocabulary};
 use crate::corpus::Entry;
 use crate::load::{self, Corpus};
 use crate::progress::{Progress, Silent};
@@ -230,16 +234,24 @@ fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path, progress: &dyn P
     let glossary_words: Vec<String> = corpus.glossary.words().cloned().chain(function_words).collect();
     let dictionary = compact_dictionary(texts, &glossary_words);
     let segmenter = Segmenter::from_dictionary(dictionary.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
-    progress.stage("related topics", 2 * entries);
-    let related = related::compute(&corpus.entries, &segmenter, &corpus.glossary, progress);
+    progress.stage("segmenting", entries);
+    let mut vocabulary = Vocabulary::default();
+    let words: Vec<EntryWords> = corpus
+        .entries
+        .iter()
+        .inspect(|_| progress.advance(1))
+        .map(|entry| EntryWords::of(entry, &segmenter, &corpus.glossary, &mut vocabulary))
+        .collect();
+    progress.stage("related topics", entries);
+    let related = related::compute(&corpus.entries, &words, &vocabulary, progress);
 
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     register_tokenizers(&index, &segmenter);
     let mut writer = index.writer_with_num_threads(1, 64 * 1024 * 1024)?;
     progress.stage("indexing", entries);
-    for (entry, related) in corpus.entries.iter().zip(&related) {
-        writer.add_document(entry_document(&f, entry, related))?;
+    for ((entry, words), related) in corpus.entries.iter().zip(&words).zip(&related) {
+        writer.add_document(entry_document(&f, entry, words, &vocabulary, related))?;
         progress.advance(1);
     }
     writer.commit()?;
@@ -258,20 +270,33 @@ fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path, progress: &dyn P
     write_file(&dir.join(META_FILE), &meta)
 }
 
-pub(crate) fn entry_document(f: &Fields, entry: &Entry, related: &[(String, f32)]) -> TantivyDocument {
-    doc!(
-        f.id => entry.id.as_str(),
-        f.file => entry.file.as_str(),
-        f.line => entry.line as u64,
-        f.question => entry.question.as_str(),
-        f.title => entry.question.as_str(),
-        f.context => entry.context.as_str(),
-        f.answer => entry.answer.as_str(),
-        f.title_pairs => entry.question.as_str(),
-        f.category => entry.category.as_str(),
-        f.tags => entry.tags.join("\n"),
-        f.related => format_related(related),
-    )
+/// An entry's document, one value per field. Its texts come with their
+/// `words`, so that tantivy need not segment them again; they are stored as
+/// plain text all the same. A map rather than a `TantivyDocument`: that one
+/// keeps pre-tokenized text as JSON, written on adding and parsed on every
+/// read, which costs more than segmenting.
+pub(crate) fn entry_document(
+    f: &Fields,
+    entry: &Entry,
+    words: &EntryWords,
+    vocabulary: &Vocabulary,
+    related: &[(String, f32)],
+) -> BTreeMap<Field, OwnedValue> {
+    let text = |text: &str| OwnedValue::Str(text.to_string());
+    let segmented = |text: &str, words: &TextWords| OwnedValue::PreTokStr(words.pre_tokenized(text, vocabulary));
+    BTreeMap::from([
+        (f.id, text(&entry.id)),
+        (f.file, text(&entry.file)),
+        (f.line, OwnedValue::U64(entry.line as u64)),
+        (f.question, segmented(&entry.question, &words.question)),
+        (f.title, text(&entry.question)),
+        (f.context, segmented(&entry.context, &words.context)),
+        (f.answer, segmented(&entry.answer, &words.answer)),
+        (f.title_pairs, text(&entry.question)),
+        (f.category, text(&entry.category)),
+        (f.tags, OwnedValue::Str(entry.tags.join("\n"))),
+        (f.related, OwnedValue::Str(format_related(related))),
+    ])
 }
 
 /// Related entries as stored: one `id<TAB>score` line each.

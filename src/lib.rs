@@ -5,6 +5,7 @@
 //! related topics and "did you mean" suggestions as plain data that the
 //! front-ends render.
 
+pub mod analysis;
 pub mod corpus;
 pub mod glossary;
 pub mod index;

@@ -11,11 +11,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::analysis::{EntryWords, TextWords, Vocabulary};
 use crate::corpus::Entry;
 use crate::glossary::Glossary;
 use crate::progress::Progress;
 use crate::segment::Segmenter;
-use crate::text::{is_filler, is_weak, normalize};
+use crate::text::{is_filler, is_weak};
 
 /// How many related entries each entry keeps.
 pub const MAX_RELATED: usize = 5;
@@ -27,20 +28,19 @@ const MAX_POSTINGS: usize = 200;
 /// Questions sharing this share of their words are the same question.
 const DUPLICATE_OVERLAP: f32 = 0.75;
 
-/// For every entry, up to [`MAX_RELATED`] `(id, score)` of related entries, best first.
-/// Advances `progress` twice per entry: once for its words, once for its
-/// comparisons.
+/// For every entry, up to [`MAX_RELATED`] `(id, score)` of related entries,
+/// best first, from the entries' words (`words[i]` are `entries[i]`'s).
+/// Advances `progress` once per entry.
 pub fn compute(
     entries: &[Entry],
-    segmenter: &Segmenter,
-    glossary: &Glossary,
+    words: &[EntryWords],
+    vocabulary: &Vocabulary,
     progress: &dyn Progress,
 ) -> Vec<Vec<(String, f32)>> {
-    let mut terms = Terms::new(glossary);
-    let bags: Vec<HashMap<u32, f32>> =
-        entries.iter().inspect(|_| progress.advance(1)).map(|e| terms.bag(e, segmenter)).collect();
+    let mut terms = Terms::new(vocabulary);
+    let bags: Vec<HashMap<u32, f32>> = words.iter().map(|w| terms.bag(w)).collect();
     let vectors = tf_idf(&bags, terms.count());
-    let titles: Vec<HashSet<String>> = entries.iter().map(|e| terms.title_set(&e.question, segmenter)).collect();
+    let titles: Vec<HashSet<String>> = words.iter().map(|w| terms.title_set(&w.question)).collect();
 
     let mut postings: Vec<Vec<(usize, f32)>> = vec![Vec::new(); terms.count()];
     for (i, vector) in vectors.iter().enumerate() {
@@ -119,8 +119,11 @@ pub fn compute(
 /// Pairs of entries (by index) whose questions are the same question in
 /// other words. Compares every pair, so meant for `qabot check`.
 pub fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glossary) -> Vec<(usize, usize)> {
-    let terms = Terms::new(glossary);
-    let titles: Vec<HashSet<String>> = questions.iter().map(|q| terms.title_set(q, segmenter)).collect();
+    let mut vocabulary = Vocabulary::default();
+    let words: Vec<TextWords> =
+        questions.iter().map(|q| TextWords::of(q, segmenter, glossary, &mut vocabulary)).collect();
+    let terms = Terms::new(&vocabulary);
+    let titles: Vec<HashSet<String>> = words.iter().map(|w| terms.title_set(w)).collect();
     let mut pairs = Vec::new();
     for i in 0..titles.len() {
         for j in i + 1..titles.len() {
@@ -148,52 +151,72 @@ pub fn is_duplicate(a: &HashSet<String>, b: &HashSet<String>) -> bool {
     shared / a.len().min(b.len()) as f32 >= DUPLICATE_OVERLAP && shared / a.len().max(b.len()) as f32 >= 0.5
 }
 
-/// Turns text into comparable terms: glossary words become their group.
+/// Turns words into comparable terms: glossary words become their group.
 /// Terms are numbered as they are first seen.
-struct Terms<'g> {
-    glossary: &'g Glossary,
-    ids: HashMap<String, u32>,
+struct Terms<'v> {
+    vocabulary: &'v Vocabulary,
+    /// The term of each word of the vocabulary, by its number, once seen:
+    /// `Some(None)` for a word that is not [`meaningful`]. Looked up for
+    /// every word of every text, so by number rather than by spelling.
+    words: Vec<Option<Option<u32>>>,
+    groups: HashMap<usize, u32>,
+    count: u32,
 }
 
-impl<'g> Terms<'g> {
-    fn new(glossary: &'g Glossary) -> Self {
-        Terms { glossary, ids: HashMap::new() }
+impl<'v> Terms<'v> {
+    fn new(vocabulary: &'v Vocabulary) -> Self {
+        Terms { vocabulary, words: vec![None; vocabulary.len()], groups: HashMap::new(), count: 0 }
     }
 
     fn count(&self) -> usize {
-        self.ids.len()
+        self.count as usize
     }
 
-    fn of(&self, text: &str, segmenter: &Segmenter, mut add: impl FnMut(String)) {
-        let text = normalize(text);
-        for mention in self.glossary.mentions(&text) {
-            add(format!("§{}", mention.group));
+    /// The spelled terms of a text, for comparing titles.
+    fn of(&self, text: &TextWords, mut add: impl FnMut(String)) {
+        for group in text.mentions() {
+            add(format!("§{group}"));
         }
-        for word in segmenter.words(&text) {
-            if meaningful(&word) {
-                add(word);
+        for word in text.words().iter().map(|&id| self.vocabulary.word(id)) {
+            if meaningful(word) {
+                add(word.to_string());
             }
         }
     }
 
-    fn bag(&mut self, entry: &Entry, segmenter: &Segmenter) -> HashMap<u32, f32> {
-        let mut words: Vec<(String, f32)> = Vec::new();
-        self.of(&entry.question, segmenter, |t| words.push((t, QUESTION_WEIGHT)));
-        for text in [&entry.context, &entry.answer] {
-            self.of(text, segmenter, |t| words.push((t, 1.0)));
+    /// The numbered terms of a text, in the order of [`Terms::of`].
+    fn numbered(&mut self, text: &TextWords, mut add: impl FnMut(u32)) {
+        for &group in text.mentions() {
+            let next = self.count;
+            add(*self.groups.entry(group).or_insert_with(|| {
+                self.count += 1;
+                next
+            }));
         }
+        for &word in text.words() {
+            let term = self.words[word as usize].get_or_insert_with(|| {
+                meaningful(self.vocabulary.word(word)).then(|| {
+                    self.count += 1;
+                    self.count - 1
+                })
+            });
+            if let Some(term) = *term {
+                add(term);
+            }
+        }
+    }
+
+    fn bag(&mut self, entry: &EntryWords) -> HashMap<u32, f32> {
         let mut bag = HashMap::new();
-        for (word, weight) in words {
-            let next = self.ids.len() as u32;
-            let id = *self.ids.entry(word).or_insert(next);
-            *bag.entry(id).or_default() += weight;
+        for (text, weight) in [(&entry.question, QUESTION_WEIGHT), (&entry.context, 1.0), (&entry.answer, 1.0)] {
+            self.numbered(text, |term| *bag.entry(term).or_default() += weight);
         }
         bag
     }
 
-    fn title_set(&self, question: &str, segmenter: &Segmenter) -> HashSet<String> {
+    fn title_set(&self, question: &TextWords) -> HashSet<String> {
         let mut set = HashSet::new();
-        self.of(question, segmenter, |t| {
+        self.of(question, |t| {
             set.insert(t);
         });
         set

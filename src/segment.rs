@@ -46,9 +46,13 @@ impl Segmenter {
     /// also yield `syn`), but `threading.local` yields its parts too.
     /// Punctuation and white space are dropped; Latin text is lower-cased.
     pub fn words(&self, text: &str) -> Vec<String> {
-        let text = normalize(text);
+        self.normalized_words(&normalize(text))
+    }
+
+    /// [`Segmenter::words`] of already normalized text.
+    fn normalized_words(&self, normalized: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for token in self.jieba.cut(&text, true) {
+        for token in self.jieba.cut(normalized, true) {
             let word = token.word;
             if !is_word(word) {
                 continue;
@@ -94,22 +98,41 @@ impl Segmenter {
     /// where the text was segmented differently (阻塞与非阻塞 is cut 阻塞 / 与非 /
     /// 阻塞, yet holds 非阻塞).
     pub fn index_words(&self, text: &str) -> Vec<String> {
-        let mut out = self.words(text);
+        let Analysis { mut words, extra, .. } = self.analyze(text);
+        words.extend(extra);
+        words
+    }
+
+    /// Everything a build reads from a text, segmenting it once: the text
+    /// normalized, its [`Segmenter::words`], and the words
+    /// [`Segmenter::index_words`] adds to them.
+    pub fn analyze(&self, text: &str) -> Analysis {
         let normalized = normalize(text);
-        let seen: std::collections::HashSet<String> = out.iter().cloned().collect();
+        let words = self.normalized_words(&normalized);
+        let seen: std::collections::HashSet<&str> = words.iter().map(String::as_str).collect();
         let extra = self.jieba.cut_all(&normalized).into_iter().map(|t| t.word);
         let extra: Vec<String> = extra
             .filter(|w| w.chars().count() > 1 && w.chars().all(is_han) && !seen.contains(*w))
             .map(str::to_string)
             .collect();
-        out.extend(extra);
-        out
+        Analysis { normalized, words, extra }
     }
 
     /// Whether the dictionary has this word.
     pub fn has_word(&self, word: &str) -> bool {
         self.jieba.has_word(word)
     }
+}
+
+/// A text as [`Segmenter::analyze`] finds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// The text, normalized (see [`normalize`]).
+    pub normalized: String,
+    /// Its [`Segmenter::words`].
+    pub words: Vec<String>,
+    /// The words [`Segmenter::index_words`] adds to `words`.
+    pub extra: Vec<String>,
 }
 
 /// A token worth indexing: it has a letter, a digit or an ideograph.
@@ -168,7 +191,10 @@ fn write_dictionary(words: &std::collections::BTreeMap<String, usize>) -> String
     out
 }
 
-/// tantivy tokenizer over a [`Segmenter`].
+/// tantivy tokenizer over a [`Segmenter`]: [`Segmenter::index_words`]. A
+/// build gives tantivy these words already found (see `analysis`), but
+/// tantivy wants each indexed field's tokenizer registered all the same, and
+/// it is what a plain text value in those fields would be cut with.
 #[derive(Clone)]
 pub struct WordTokenizer(pub Segmenter);
 
@@ -187,13 +213,19 @@ pub struct VecTokenStream {
 
 impl VecTokenStream {
     fn new(words: Vec<String>) -> Self {
-        let tokens = words
-            .into_iter()
-            .enumerate()
-            .map(|(position, text)| Token { offset_from: 0, offset_to: 0, position, text, position_length: 1 })
-            .collect();
-        VecTokenStream { tokens, index: 0 }
+        VecTokenStream { tokens: tokens(words), index: 0 }
     }
+}
+
+/// Words as tantivy tokens, numbered in order. The index records neither
+/// positions nor offsets, so these are all a token needs; a build hands its
+/// words to tantivy as these tokens rather than have them found again.
+pub fn tokens(words: impl IntoIterator<Item = String>) -> Vec<Token> {
+    words
+        .into_iter()
+        .enumerate()
+        .map(|(position, text)| Token { offset_from: 0, offset_to: 0, position, text, position_length: 1 })
+        .collect()
 }
 
 impl TokenStream for VecTokenStream {

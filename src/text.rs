@@ -360,6 +360,17 @@ pub fn is_han(c: char) -> bool {
 mod tests {
     use super::*;
 
+    /// Text is segmented raw or already normalized (`Segmenter::words`
+    /// normalizes what it is given) and must yield the same words either
+    /// way. Checked character by character, as `normalize` works.
+    #[test]
+    fn normalizing_twice_changes_nothing() {
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            let once = normalize(&c.to_string());
+            assert_eq!(normalize(&once), once, "U+{:04X}", c as u32);
+        }
+    }
+
     #[test]
     fn web_addresses_are_no_words() {
         assert_eq!(normalize("见[官网](HTTPS://Redis.io/docs)。"), "见[官网]( )。");

@@ -13,6 +13,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, Searcher, TantivyDocument, Term};
 
+use crate::analysis::{EntryWords, Vocabulary};
 use crate::corpus::Entry;
 use crate::index::{self, BuildReport, DICT_FILE, Fields, META_FILE, Meta, SCHEMA_VERSION};
 use crate::load::{self, Corpus};
@@ -113,6 +114,7 @@ fn apply(
     };
     let segmenter = Segmenter::from_dictionary(dictionary.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
     index::register_tokenizers(&index, &segmenter);
+    let mut vocabulary = Vocabulary::default();
     let mut documents = Vec::new();
     let mut kept = HashSet::new();
     for entry in entries {
@@ -130,7 +132,8 @@ fn apply(
             }
             None => related_by_index(entry, &searcher, &segmenter, changed),
         };
-        documents.push(index::entry_document(&f, entry, &related));
+        let words = EntryWords::of(entry, &segmenter, &corpus.glossary, &mut vocabulary);
+        documents.push(index::entry_document(&f, entry, &words, &vocabulary, &related));
     }
     // Deletions apply to what was there before, so they go first.
     let mut writer = index.writer_with_num_threads(1, 32 * 1024 * 1024)?;

@@ -105,5 +105,5 @@ fn a_build_reports_every_stage_to_its_end() {
     let loaded = load::load(corpus.path()).unwrap();
     index::build_reporting(&loaded, "corpus", &corpus.path().join("index"), &progress).unwrap();
     let stages = progress.0.into_inner().unwrap();
-    assert_eq!(stages, [("reading words", 2, 2), ("related topics", 4, 4), ("indexing", 2, 2)]);
+    assert_eq!(stages, [("reading words", 2, 2), ("segmenting", 2, 2), ("related topics", 2, 2), ("indexing", 2, 2)]);
 }
