@@ -85,7 +85,7 @@ impl Vocabulary {
             5..=8 => 1,
             _ => 2,
         };
-        let mut best: Option<(usize, u32, &str)> = None;
+        let mut best: Option<((usize, bool, std::cmp::Reverse<u32>), &str)> = None;
         for candidate_len in len.saturating_sub(limit)..=len + limit {
             if len == 3 && candidate_len != 3 || len == 4 && candidate_len != 5 {
                 continue;
@@ -99,14 +99,19 @@ impl Vocabulary {
                 if len == 3 && (candidate.chars().next() != word.chars().next() || !same_letters(word, candidate)) {
                     continue;
                 }
-                let df = self.words[candidate];
-                let better = best.is_none_or(|(d, f, _)| distance < d || (distance == d && df > f));
-                if better {
-                    best = Some((distance, df, candidate));
+                // Among equally close words, one that starts as typed wins
+                // (epool is epoll, not pool), then the more common one.
+                let rank = (
+                    distance,
+                    candidate.chars().next() != word.chars().next(),
+                    std::cmp::Reverse(self.words[candidate]),
+                );
+                if best.is_none_or(|(b, _)| rank < b) {
+                    best = Some((rank, candidate));
                 }
             }
         }
-        best.map(|(_, _, w)| w)
+        best.map(|(_, w)| w)
     }
 }
 
@@ -329,6 +334,8 @@ mod tests {
         assert_eq!(v.correct("nignx"), Some("nginx"));
         assert_eq!(v.correct("gevnet"), Some("gevent"));
         assert_eq!(v.correct("epol"), Some("epoll"));
+        let v = Vocabulary::new([("pool".to_string(), 9), ("epoll".to_string(), 1)].into());
+        assert_eq!(v.correct("epool"), Some("epoll"), "the first letter as typed wins a tie");
         assert_eq!(v.correct("bake"), None, "a changed letter in a 4-letter word is not a typo");
         let v = vocabulary(&["cdn", "gil", "dns"]);
         assert_eq!(v.correct("cnd"), Some("cdn"));
