@@ -85,7 +85,9 @@ impl Vocabulary {
             5..=8 => 1,
             _ => 2,
         };
-        let mut best: Option<((usize, bool, std::cmp::Reverse<u32>), &str)> = None;
+        // (edits, first letter changed, fewer entries first), word
+        type Rank = (usize, bool, std::cmp::Reverse<u32>);
+        let mut best: Option<(Rank, &str)> = None;
         for candidate_len in len.saturating_sub(limit)..=len + limit {
             if len == 3 && candidate_len != 3 || len == 4 && candidate_len != 5 {
                 continue;
