@@ -74,8 +74,20 @@ impl Segmenter {
                 let latin = word.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| p.len() > 2 && *p != word);
                 out.extend(latin.map(str::to_string));
             } else if word.contains(['.', '_', '-']) {
-                let parts = word.split(['.', '_', '-']).filter(|p| p.len() > 1 && is_word(p));
-                out.extend(parts.map(str::to_string));
+                // threading.local → threading, local; a dotted name's parts
+                // may be names themselves: Propagation.REQUIRES_NEW →
+                // requires_new, then requires, new.
+                for part in word.split('.').filter(|p| p.len() > 1 && is_word(p)) {
+                    if part.contains(['_', '-']) {
+                        let pieces = part.split(['_', '-']).filter(|p| p.len() > 1 && is_word(p));
+                        out.extend(pieces.map(str::to_string));
+                        if part != word {
+                            out.push(part.to_string());
+                        }
+                    } else {
+                        out.push(part.to_string());
+                    }
+                }
             }
             out.push(word.to_string());
         }
@@ -313,6 +325,15 @@ mod tests {
         let dict = compact_dictionary(["修改 hosts文件"].into_iter(), &["hosts文件".to_string()]);
         let words = Segmenter::from_dictionary(dict.as_bytes()).unwrap().words("修改hosts文件");
         assert!(words.contains(&"hosts文件".to_string()) && words.contains(&"hosts".to_string()), "{words:?}");
+    }
+
+    #[test]
+    fn dotted_names_yield_their_parts_and_theirs() {
+        let words = compact(&[]).words("Propagation.REQUIRES_NEW 和 threading.local");
+        for word in ["propagation.requires_new", "propagation", "requires_new", "requires", "new", "threading", "local"]
+        {
+            assert!(words.contains(&word.to_string()), "{word} in {words:?}");
+        }
     }
 
     #[test]
