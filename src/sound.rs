@@ -18,6 +18,10 @@ use crate::text::is_han;
 const MAX_WORD_CHARS: usize = 4;
 /// Readings tried per word when its characters have several.
 const MAX_READINGS: usize = 8;
+/// Readings of a dictionary word's character that a typo may sound like:
+/// 粘 is read nian or zhan (站包 means 粘包), but 接 is only rarely cha, so
+/// 差在 is not 接在.
+const COMMON_READINGS: usize = 2;
 
 /// Known words by sound. The table is built on the first lookup: most
 /// questions have no unknown word, and a one-shot `qabot ask` should not
@@ -74,7 +78,8 @@ fn keys(word: &str, all_readings: bool) -> Vec<String> {
     let mut readings = vec![String::new()];
     for c in word.chars() {
         let Some(multi) = c.to_pinyin_multi() else { return Vec::new() };
-        let sounds: Vec<&str> = multi.into_iter().map(|p| p.plain()).take(if all_readings { 4 } else { 1 }).collect();
+        let sounds: Vec<&str> =
+            multi.into_iter().map(|p| p.plain()).take(if all_readings { COMMON_READINGS } else { 1 }).collect();
         let mut next = Vec::new();
         for reading in &readings {
             for sound in &sounds {
@@ -162,6 +167,8 @@ mod tests {
         assert_eq!(fix("进城锁"), "进程锁");
         assert_eq!(fix("生厂者"), "生厂者", "厂 (chang) does not sound like 产 (chan)");
         assert_eq!(fix("站包"), "粘包", "粘 is also read zhan");
+        let sounds = SoundIndex::from_dictionary("接在 50\n".into());
+        assert_eq!(sounds.lookup("差在"), None, "接 is read cha only rarely");
     }
 
     #[test]
