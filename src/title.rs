@@ -16,6 +16,30 @@ pub struct Title {
     intents: u8,
 }
 
+/// Byte ranges of the text inside brackets, `(…)` or `（…）`, outermost.
+fn bracketed(text: &str) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' | '（' => {
+                if depth == 0 {
+                    start = at;
+                }
+                depth += 1;
+            }
+            ')' | '）' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    ranges.push((start, at + c.len_utf8()));
+                }
+            }
+            _ => {}
+        }
+    }
+    ranges
+}
+
 impl Title {
     pub fn new(title: &str, segmenter: &Segmenter) -> Self {
         let text = normalize(title);
@@ -25,6 +49,11 @@ impl Title {
             if !is_filler(word) && !is_weak(word) {
                 subject[start..start + word.len()].iter_mut().for_each(|c| *c = true);
             }
+        }
+        // A remark in brackets is an aside, not what the title asks:
+        // `TCP 与 UDP 的区别（重要）` is wholly about TCP and UDP.
+        for (start, end) in bracketed(&text) {
+            subject[start..end].iter_mut().for_each(|c| *c = false);
         }
         let intents = crate::text::intents(&text);
         Title { text, sounds, subject, intents }
@@ -79,5 +108,20 @@ mod tests {
         assert!(title.compares_unasked(&asked("what is AOP in spring")));
         assert!(!title.compares_unasked(&asked("spring aop 和 aspectj 有什么不同")));
         assert!(!Title::new("谈谈自己对于 AOP 的了解", &segmenter).compares_unasked(&asked("what is AOP")));
+    }
+
+    #[test]
+    fn a_remark_in_brackets_is_no_part_of_the_subject() {
+        let title = "TCP 与 UDP 的区别（重要）";
+        let segmenter = Segmenter::from_dictionary(compact_dictionary([title].into_iter(), &[]).as_bytes()).unwrap();
+        let concept = |word: &str| crate::query::Concept {
+            label: word.into(),
+            terms: vec![(word.into(), 1.0)],
+            weak: false,
+            corrected: false,
+        };
+        let asked = Analysis { concepts: vec![concept("tcp"), concept("udp")], ..Analysis::default() };
+        assert_eq!(Title::new(title, &segmenter).precision(&asked), 1.0);
+        assert!(Title::new("TCP 与 UDP 的重要区别", &segmenter).precision(&asked) < 1.0);
     }
 }
