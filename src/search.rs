@@ -570,8 +570,6 @@ impl Engine {
     }
 }
 
-/// A concept that names one thing: an identifier (`SYN_RCVD`, `nginx`) or a
-/// long glossary term (反向代理服务器). Found anywhere, it is evidence.
 /// How much a word found in `df` of `n` entries tells (an IDF): the rarer,
 /// the more. A word in no entry weighs as one in a single entry.
 fn rare_weight(n: u64, df: u64) -> f32 {
@@ -586,6 +584,8 @@ fn named_as_written(presence: &Presence, candidate: usize, f: &Fields, label: &s
     !one_latin_word || [f.question, f.context, f.answer].into_iter().any(|field| presence.has(field, label, candidate))
 }
 
+/// A concept that names one thing: an identifier (`SYN_RCVD`, `nginx`) or a
+/// long glossary term (反向代理服务器). Found anywhere, it is evidence.
 fn is_name(concept: &Concept) -> bool {
     let ideographs = concept.label.chars().filter(|&c| crate::text::is_han(c)).count();
     concept.label.chars().any(|c| c.is_ascii_alphanumeric()) || concept.terms.len() > 1 && ideographs >= 4
