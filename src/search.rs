@@ -52,6 +52,8 @@ const MEMO_CAPACITY: usize = 20_000;
 /// entries, if that is more (see [`Engine::query`]).
 const COMMON_FLOOR: u64 = 2_000;
 const COMMON_SHARE: u64 = 100;
+/// Weight of a word found as all of its parts (see [`share_of_label`]).
+const PARTS_WEIGHT: f32 = 0.8;
 /// Weight of a question word the corpus does not have at all.
 const UNKNOWN_WORD_WEIGHT: f32 = 1.0;
 
@@ -349,9 +351,9 @@ impl Engine {
             .map(|(candidate, (bm25, address))| {
                 let Coverage { share: coverage, in_title, evidence, covered } =
                     self.coverage(&presence, candidate, analysis, &weights);
-                let (sound, precision) = self.title_match(address, analysis);
+                let (sound, sound_only, precision) = self.title_match(address, analysis);
                 let bm25 = bm25 / top_score.max(f32::EPSILON);
-                let score = 10.0 * coverage + 4.0 * in_title + 3.0 * bm25 + 2.0 * sound + 2.0 * precision;
+                let score = 10.0 * coverage + 4.0 * in_title + 3.0 * bm25 + 2.0 * sound_only + 2.0 * precision;
                 Scored { address, score, coverage, sound, evidence, rare_evidence: covered / rarest }
             })
             .collect();
@@ -476,7 +478,7 @@ impl Engine {
     /// question's pinyin pairs it has (catches typos), and the share of its
     /// own subject the question asked about (prefers 阻塞与非阻塞 over
     /// 异步非阻塞 for 非阻塞).
-    fn title_match(&self, address: DocAddress, analysis: &Analysis) -> (f32, f32) {
+    fn title_match(&self, address: DocAddress, analysis: &Analysis) -> (f32, f32, f32) {
         let title = self.titles_seen.get(address, || Some(Title::new(&self.title_of(address), &self.segmenter)));
         // The same kind of question counts only for a title wholly about
         // what was asked.
@@ -488,9 +490,9 @@ impl Engine {
                 (false, true) => -INTENT_BONUS,
                 (false, false) => 0.0,
             };
-            (t.sound(analysis), precision + intent)
+            (t.sound(analysis), t.sound_only(analysis), precision + intent)
         };
-        title.map_or((0.0, 0.0), |t| score(&t))
+        title.map_or((0.0, 0.0, 0.0), |t| score(&t))
     }
 
     fn related_of(&self, searcher: &Searcher, id: &str) -> Vec<Hit> {
@@ -594,12 +596,29 @@ fn is_name(concept: &Concept) -> bool {
 /// How much of a concept a candidate's field has: the weight of its best
 /// term there (1 for the word itself, less for a part of it).
 fn concept_match(presence: &Presence, candidate: usize, field: Field, concept: &Concept) -> f32 {
-    concept
-        .terms
-        .iter()
-        .filter(|(term, _)| presence.has(field, term, candidate))
-        .map(|&(_, weight)| weight.min(1.0))
-        .fold(0.0, f32::max)
+    let found: Vec<&(String, f32)> =
+        concept.terms.iter().filter(|(term, _)| presence.has(field, term, candidate)).collect();
+    let best = found.iter().map(|&&(_, weight)| weight.min(1.0)).fold(0.0, f32::max);
+    best.max(PARTS_WEIGHT * share_of_label(&concept.label, found.iter().map(|(term, _)| term.as_str())))
+}
+
+/// A word found in parts: the share of the label's characters that the
+/// parts found cover, when there are at least two of them (服务器内部错误 in
+/// a text saying 内部服务器错误).
+fn share_of_label<'t>(label: &str, parts: impl Iterator<Item = &'t str>) -> f32 {
+    let chars: Vec<char> = label.chars().collect();
+    let mut covered = vec![false; chars.len()];
+    let mut count = 0;
+    for part in parts.filter(|p| p.chars().count() > 1 && *p != label) {
+        let Some(start) = label.find(part) else { continue };
+        let first = label[..start].chars().count();
+        covered[first..first + part.chars().count()].iter_mut().for_each(|c| *c = true);
+        count += 1;
+    }
+    if count < 2 {
+        return 0.0;
+    }
+    covered.iter().filter(|&&c| c).count() as f32 / chars.len() as f32
 }
 
 /// Which candidates of a question have which terms: each term's postings

@@ -79,6 +79,18 @@ impl Title {
         asked.iter().filter(|p| self.sounds.contains(p.as_str())).count() as f32 / asked.len() as f32
     }
 
+    /// How much more of the question the title has by sound than as
+    /// written: what only a homophone typo explains (防火强 for 防火墙), not
+    /// a word both simply share (状态 of "CLOSE_WAIT 状态" in 常见状态码).
+    pub fn sound_only(&self, analysis: &Analysis) -> f32 {
+        let written: Vec<&String> = analysis.pairs.iter().filter(|p| !p.contains('|')).collect();
+        if written.is_empty() {
+            return self.sound(analysis);
+        }
+        let spelled = written.iter().filter(|p| self.text.contains(p.as_str())).count() as f32 / written.len() as f32;
+        (self.sound(analysis) - spelled).max(0.0)
+    }
+
     /// Share of the title's subject characters the question's terms cover.
     pub fn precision(&self, analysis: &Analysis) -> f32 {
         let mut covered = vec![false; self.text.len()];
@@ -123,5 +135,16 @@ mod tests {
         let asked = Analysis { concepts: vec![concept("tcp"), concept("udp")], ..Analysis::default() };
         assert_eq!(Title::new(title, &segmenter).precision(&asked), 1.0);
         assert!(Title::new("TCP 与 UDP 的重要区别", &segmenter).precision(&asked) < 1.0);
+    }
+
+    #[test]
+    fn a_word_shared_as_written_is_no_sound_evidence() {
+        let title = "常见状态码有那些";
+        let segmenter = Segmenter::from_dictionary(compact_dictionary([title].into_iter(), &[]).as_bytes()).unwrap();
+        let title = Title::new(title, &segmenter);
+        let asked = |subject: &str| Analysis { pairs: char_pairs(subject), ..Analysis::default() };
+        assert_eq!(title.sound(&asked("状态")), 1.0);
+        assert_eq!(title.sound_only(&asked("状态")), 0.0, "状态 is written in the title");
+        assert!(title.sound_only(&asked("状台码")) > 0.5, "状台 only sounds like 状态");
     }
 }

@@ -120,3 +120,15 @@ fn an_english_word_is_a_name_only_where_it_is_written() {
     assert!(answer.best.is_none(), "写操作 does not make `write` a name");
     assert_eq!(answer.suggestions.first().map(|s| s.question.as_str()), Some("多路复用的作用？"), "though it matches");
 }
+
+#[test]
+fn a_term_is_found_in_its_parts_in_another_order() {
+    let mut notes = String::from("## 1. 常见状态码有那些\n\n500 - 内部服务器错误\n\n");
+    for n in 2..30 {
+        notes.push_str(&format!("## {n}. 什么是第{n}种集合？\n\n一种集合。\n\n"));
+    }
+    let glossary = "[web]\n\"http 500\" = [\"internal server error\", \"服务器内部错误\"]\n";
+    let (_corpus, engine) = engine_over(&[("notes.md", &notes), ("glossary.toml", glossary)]);
+    let best = engine.ask("服务器内部错误").best.map(|b| b.question);
+    assert_eq!(best.as_deref(), Some("常见状态码有那些"), "服务器, 内部 and 错误 are all there");
+}
