@@ -408,6 +408,7 @@ impl Engine {
     /// the question is about something else.
     fn concept_weights(&self, searcher: &Searcher, analysis: &Analysis) -> Vec<f32> {
         let n = searcher.num_docs();
+        let english = !analysis.concepts.iter().any(|c| c.label.chars().any(crate::text::is_han));
         analysis
             .concepts
             .iter()
@@ -422,6 +423,11 @@ impl Engine {
                     (true, true) => 0.3 * rare_weight(n, df),
                     // A word the corpus lacks: the question may be about
                     // something else, or only phrased in other words.
+                    // In an English question, an English word neither the
+                    // corpus nor the glossary knows, and no typo of one: the
+                    // question is about something else (best movies of
+                    // 2024). A Chinese question's English word is jargon.
+                    (false, false) if english && is_plain_english(&concept.label) => rare_weight(n, 0),
                     (false, false) => UNKNOWN_WORD_WEIGHT,
                     (false, true) => 0.3,
                 }
@@ -576,6 +582,12 @@ impl Engine {
 /// the more. A word in no entry weighs as one in a single entry.
 fn rare_weight(n: u64, df: u64) -> f32 {
     (1.0 + n.max(1) as f32 / (df.max(1) as f32 + 0.5)).ln()
+}
+
+/// A word of letters only, or a number (`movies`, `2024`; not `2msl` or
+/// `so_reuseaddr`): one the corpus lacks is most likely everyday English.
+fn is_plain_english(word: &str) -> bool {
+    word.chars().all(|c| c.is_ascii_alphabetic()) || word.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Whether the candidate has the Latin word the user wrote as it is, not

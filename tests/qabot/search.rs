@@ -132,3 +132,14 @@ fn a_term_is_found_in_its_parts_in_another_order() {
     let best = engine.ask("服务器内部错误").best.map(|b| b.question);
     assert_eq!(best.as_deref(), Some("常见状态码有那些"), "服务器, 内部 and 错误 are all there");
 }
+
+#[test]
+fn an_english_question_with_words_the_corpus_lacks_is_about_something_else() {
+    let mut notes = String::from("## 1. UDP 的特点？\n\nUDP 只是 best effort 的传输。\n\n");
+    for n in 2..30 {
+        notes.push_str(&format!("## {n}. 什么是第{n}种集合？\n\n一种集合。\n\n"));
+    }
+    let (_corpus, engine) = engine_over(&[("notes.md", &notes)]);
+    assert!(engine.ask("best movies of 2024").best.is_none(), "movies and 2024 are nowhere in the corpus");
+    assert!(engine.ask("udp best effort").best.is_some());
+}
