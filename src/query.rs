@@ -73,10 +73,11 @@ impl Vocabulary {
 
     /// The closest known word within the typo limit, preferring fewer edits,
     /// then more common words. The limit grows with length, as in Meilisearch
-    /// (one typo from 5 letters, two from 9); a 4-letter word may only have
-    /// lost a letter (epol → epoll) and a 3-letter one only have two letters
-    /// after the first swapped (cnd → cdn), since a changed letter in a short
-    /// word makes another word as often as a typo.
+    /// (one typo from 5 letters, two from 9, one in the first letter counting
+    /// twice); a 4-letter word may only have lost a letter (epol → epoll) and
+    /// a 3-letter one only have two letters after the first swapped (cnd →
+    /// cdn), since a changed letter in a short word makes another word as
+    /// often as a typo.
     pub fn correct(&self, word: &str) -> Option<&str> {
         let len = word.chars().count();
         let limit = match len {
@@ -93,9 +94,11 @@ impl Vocabulary {
                 continue;
             }
             for candidate in self.by_len.get(&candidate_len).into_iter().flatten() {
+                // As in Meilisearch, a typo in the first letter counts twice:
+                // people rarely get it wrong (iphone is not phone).
+                let first_changed = candidate.chars().next() != word.chars().next();
                 let distance = strsim::osa_distance(word, candidate);
-                if distance == 0 || distance > limit || candidate.chars().next() != word.chars().next() && distance > 1
-                {
+                if distance == 0 || distance + usize::from(first_changed) > limit {
                     continue;
                 }
                 if len == 3 && (candidate.chars().next() != word.chars().next() || !same_letters(word, candidate)) {
@@ -339,6 +342,9 @@ mod tests {
         let v = Vocabulary::new([("pool".to_string(), 9), ("epoll".to_string(), 1)].into());
         assert_eq!(v.correct("epool"), Some("epoll"), "the first letter as typed wins a tie");
         assert_eq!(v.correct("bake"), None, "a changed letter in a 4-letter word is not a typo");
+        let v = vocabulary(&["phone", "select"]);
+        assert_eq!(v.correct("iphone"), None, "a typo in the first letter counts twice");
+        assert_eq!(v.correct("xselect"), None);
         let v = vocabulary(&["cdn", "gil", "dns"]);
         assert_eq!(v.correct("cnd"), Some("cdn"));
         assert_eq!(v.correct("gli"), Some("gil"));
