@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::Index;
 use tantivy::schema::{
@@ -227,21 +228,16 @@ fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path, progress: &dyn P
     progress.stage("reading words", entries);
     let texts = corpus
         .entries
-        .iter()
+        .par_iter()
         .inspect(|_| progress.advance(1))
-        .flat_map(|e| [e.question.as_str(), e.context.as_str(), e.answer.as_str()]);
+        .flat_map_iter(|e| [e.question.as_str(), e.context.as_str(), e.answer.as_str()]);
     let function_words = crate::text::function_words().map(str::to_string);
     let glossary_words: Vec<String> = corpus.glossary.words().cloned().chain(function_words).collect();
     let dictionary = compact_dictionary(texts, &glossary_words);
     let segmenter = Segmenter::from_dictionary(dictionary.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
     progress.stage("segmenting", entries);
     let mut vocabulary = Vocabulary::default();
-    let words: Vec<EntryWords> = corpus
-        .entries
-        .iter()
-        .inspect(|_| progress.advance(1))
-        .map(|entry| EntryWords::of(entry, &segmenter, &corpus.glossary, &mut vocabulary))
-        .collect();
+    let words = EntryWords::of_all(&corpus.entries, &segmenter, &corpus.glossary, &mut vocabulary, progress);
     progress.stage("related topics", entries);
     let related = related::compute(&corpus.entries, &words, &vocabulary, progress);
 

@@ -12,7 +12,8 @@
 //! Near-duplicates of an entry (the same question asked twice) are left out:
 //! a person who just read one does not want the other suggested.
 
-use std::collections::{HashMap, HashSet};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analysis::{EntryWords, TextWords, Vocabulary};
 use crate::corpus::Entry;
@@ -45,9 +46,9 @@ pub fn compute(
     progress: &dyn Progress,
 ) -> Vec<Vec<(String, f32)>> {
     let mut terms = Terms::new(vocabulary);
-    let bags: Vec<HashMap<u32, f32>> = words.iter().map(|w| terms.bag(w)).collect();
+    let bags: Vec<FxHashMap<u32, f32>> = words.iter().map(|w| terms.bag(w)).collect();
     let vectors = tf_idf(&bags, terms.count());
-    let titles: Vec<HashSet<String>> = words.iter().map(|w| terms.title_set(&w.question)).collect();
+    let titles: Vec<FxHashSet<String>> = words.par_iter().map(|w| terms.title_set(&w.question)).collect();
 
     let mut postings: Vec<Vec<(usize, f32)>> = vec![Vec::new(); terms.count()];
     for (i, vector) in vectors.iter().enumerate() {
@@ -70,7 +71,7 @@ pub fn compute(
         }
     }
     // Entries of the same file are a little more related; files numbered.
-    let mut file_ids: HashMap<&str, usize> = HashMap::new();
+    let mut file_ids: FxHashMap<&str, usize> = FxHashMap::default();
     let files: Vec<usize> = entries
         .iter()
         .map(|e| {
@@ -78,53 +79,14 @@ pub fn compute(
             *file_ids.entry(e.file.as_str()).or_insert(next)
         })
         .collect();
-    let mut scores = vec![0.0f32; entries.len()];
-    let mut touched: Vec<usize> = Vec::new();
+    // Each entry on its own, on all cores, each thread with its own scratch.
+    let scratch = || (vec![0.0f32; entries.len()], Vec::new());
     (0..entries.len())
-        .map(|i| {
+        .into_par_iter()
+        .map_init(scratch, |(scores, touched), i| {
             progress.advance(1);
-            for &(term, weight) in &vectors[i] {
-                for &(j, other) in &postings[term as usize] {
-                    if j != i {
-                        if scores[j] == 0.0 {
-                            touched.push(j);
-                        }
-                        scores[j] += weight * other;
-                    }
-                }
-            }
-            for j in neighbours(i, &files) {
-                if scores[j] == 0.0 {
-                    touched.push(j);
-                }
-                scores[j] += NEIGHBOUR_BONUS / i.abs_diff(j) as f32;
-            }
-            let mut ranked: Vec<(usize, f32)> = touched
-                .drain(..)
-                .map(|j| {
-                    let score = std::mem::take(&mut scores[j]);
-                    (j, if files[j] == files[i] { score * 1.1 } else { score })
-                })
-                .collect();
-            let best_first = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-            // Only the best few need sorting (and a duplicate check), unless
-            // too many of them are duplicates.
-            let few = 4 * MAX_RELATED;
-            if ranked.len() > few {
-                ranked.select_nth_unstable_by(few, best_first);
-                let kept = ranked[..few].iter().filter(|&&(j, _)| !is_duplicate(&titles[i], &titles[j])).count();
-                if kept >= MAX_RELATED {
-                    ranked.truncate(few);
-                }
-            }
-            ranked.sort_unstable_by(best_first);
-            // Duplicates are checked best first, only until enough are kept.
-            ranked
-                .into_iter()
-                .filter(|&(j, _)| !is_duplicate(&titles[i], &titles[j]))
-                .take(MAX_RELATED)
-                .map(|(j, s)| (entries[j].id.clone(), s))
-                .collect()
+            let ranked = ranked(i, &vectors, &postings, &files, scores, touched);
+            best_distinct(i, ranked, &titles).into_iter().map(|(j, s)| (entries[j].id.clone(), s)).collect()
         })
         .collect()
 }
@@ -135,6 +97,60 @@ fn neighbours(i: usize, files: &[usize]) -> impl Iterator<Item = usize> + '_ {
     around.filter(move |&j| j != i && files[j] == files[i])
 }
 
+/// The entries sharing terms with entry `i`, or next to it, with their
+/// scores, in no order. `scores` is all zeros, and `touched` empty, before and after.
+fn ranked(
+    i: usize,
+    vectors: &[Vec<(u32, f32)>],
+    postings: &[Vec<(usize, f32)>],
+    files: &[usize],
+    scores: &mut [f32],
+    touched: &mut Vec<usize>,
+) -> Vec<(usize, f32)> {
+    for &(term, weight) in &vectors[i] {
+        for &(j, other) in &postings[term as usize] {
+            if j != i {
+                if scores[j] == 0.0 {
+                    touched.push(j);
+                }
+                scores[j] += weight * other;
+            }
+        }
+    }
+    for j in neighbours(i, files) {
+        if scores[j] == 0.0 {
+            touched.push(j);
+        }
+        scores[j] += NEIGHBOUR_BONUS / i.abs_diff(j) as f32;
+    }
+    touched
+        .drain(..)
+        .map(|j| {
+            let score = std::mem::take(&mut scores[j]);
+            (j, if files[j] == files[i] { score * 1.1 } else { score })
+        })
+        .collect()
+}
+
+/// The best [`MAX_RELATED`] of `ranked` that are not duplicates of entry `i`,
+/// best first.
+fn best_distinct(i: usize, mut ranked: Vec<(usize, f32)>, titles: &[FxHashSet<String>]) -> Vec<(usize, f32)> {
+    let best_first = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    // Only the best few need sorting (and a duplicate check), unless
+    // too many of them are duplicates.
+    let few = 4 * MAX_RELATED;
+    if ranked.len() > few {
+        ranked.select_nth_unstable_by(few, best_first);
+        let kept = ranked[..few].iter().filter(|&&(j, _)| !is_duplicate(&titles[i], &titles[j])).count();
+        if kept >= MAX_RELATED {
+            ranked.truncate(few);
+        }
+    }
+    ranked.sort_unstable_by(best_first);
+    // Duplicates are checked best first, only until enough are kept.
+    ranked.into_iter().filter(|&(j, _)| !is_duplicate(&titles[i], &titles[j])).take(MAX_RELATED).collect()
+}
+
 /// Pairs of entries (by index) whose questions are the same question in
 /// other words. Compares every pair, so meant for `qabot check`.
 pub fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glossary) -> Vec<(usize, usize)> {
@@ -142,7 +158,7 @@ pub fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glo
     let words: Vec<TextWords> =
         questions.iter().map(|q| TextWords::of(q, segmenter, glossary, &mut vocabulary)).collect();
     let terms = Terms::new(&vocabulary);
-    let titles: Vec<HashSet<String>> = words.iter().map(|w| terms.title_set(w)).collect();
+    let titles: Vec<FxHashSet<String>> = words.iter().map(|w| terms.title_set(w)).collect();
     let mut pairs = Vec::new();
     for i in 0..titles.len() {
         for j in i + 1..titles.len() {
@@ -155,14 +171,14 @@ pub fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glo
 }
 
 /// Whether two questions' word sets make them the same question.
-pub fn is_duplicate(a: &HashSet<String>, b: &HashSet<String>) -> bool {
+pub fn is_duplicate(a: &FxHashSet<String>, b: &FxHashSet<String>) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
     // Questions naming different things (asyncio, gevent) are different
     // questions however alike the rest of their wording.
     let is_name = |w: &&String| w.chars().any(|c| c.is_ascii_alphabetic());
-    let named = |set: &HashSet<String>| set.iter().any(|w| is_name(&w));
+    let named = |set: &FxHashSet<String>| set.iter().any(|w| is_name(&w));
     if named(a) && named(b) && !a.iter().filter(is_name).any(|w| b.contains(w)) {
         return false;
     }
@@ -178,13 +194,13 @@ struct Terms<'v> {
     /// `Some(None)` for a word that is not [`meaningful`]. Looked up for
     /// every word of every text, so by number rather than by spelling.
     words: Vec<Option<Option<u32>>>,
-    groups: HashMap<usize, u32>,
+    groups: FxHashMap<usize, u32>,
     count: u32,
 }
 
 impl<'v> Terms<'v> {
     fn new(vocabulary: &'v Vocabulary) -> Self {
-        Terms { vocabulary, words: vec![None; vocabulary.len()], groups: HashMap::new(), count: 0 }
+        Terms { vocabulary, words: vec![None; vocabulary.len()], groups: FxHashMap::default(), count: 0 }
     }
 
     fn count(&self) -> usize {
@@ -225,16 +241,16 @@ impl<'v> Terms<'v> {
         }
     }
 
-    fn bag(&mut self, entry: &EntryWords) -> HashMap<u32, f32> {
-        let mut bag = HashMap::new();
+    fn bag(&mut self, entry: &EntryWords) -> FxHashMap<u32, f32> {
+        let mut bag = FxHashMap::default();
         for (text, weight) in [(&entry.question, QUESTION_WEIGHT), (&entry.context, 1.0), (&entry.answer, 1.0)] {
             self.numbered(text, |term| *bag.entry(term).or_default() += weight);
         }
         bag
     }
 
-    fn title_set(&self, question: &TextWords) -> HashSet<String> {
-        let mut set = HashSet::new();
+    fn title_set(&self, question: &TextWords) -> FxHashSet<String> {
+        let mut set = FxHashSet::default();
         self.of(question, |t| {
             set.insert(t);
         });
@@ -243,7 +259,7 @@ impl<'v> Terms<'v> {
 }
 
 /// The subject words of a question (no glossary folding).
-pub fn title_words(question: &str, segmenter: &Segmenter) -> HashSet<String> {
+pub fn title_words(question: &str, segmenter: &Segmenter) -> FxHashSet<String> {
     segmenter.words(question).into_iter().filter(|w| meaningful(w)).collect()
 }
 
@@ -253,7 +269,7 @@ fn meaningful(word: &str) -> bool {
 }
 
 /// Sub-linear TF times IDF, the top terms of each entry, unit length.
-fn tf_idf(bags: &[HashMap<u32, f32>], terms: usize) -> Vec<Vec<(u32, f32)>> {
+fn tf_idf(bags: &[FxHashMap<u32, f32>], terms: usize) -> Vec<Vec<(u32, f32)>> {
     let mut df = vec![0.0f32; terms];
     for bag in bags {
         for &term in bag.keys() {
@@ -262,7 +278,7 @@ fn tf_idf(bags: &[HashMap<u32, f32>], terms: usize) -> Vec<Vec<(u32, f32)>> {
     }
     let n = bags.len() as f32;
     let heaviest_first = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-    bags.iter()
+    bags.par_iter()
         .map(|bag| {
             let mut vector: Vec<(u32, f32)> =
                 bag.iter().map(|(&term, tf)| (term, (1.0 + tf.ln()) * (1.0 + n / df[term as usize]).ln())).collect();

@@ -6,10 +6,13 @@
 //! glossary. Index and queries are both segmented with that dictionary, so
 //! they always agree; words that are not in the corpus could not match anyway.
 
+use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::sync::Arc;
 
 use jieba_rs::Jieba;
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use crate::text::{is_han, normalize};
@@ -153,10 +156,11 @@ fn is_word(word: &str) -> bool {
 }
 
 /// Builds the dictionary the index carries: every word of jieba's full
-/// dictionary that occurs in `texts`, and every glossary word.
-pub fn compact_dictionary<'a>(texts: impl Iterator<Item = &'a str>, extra_words: &[String]) -> String {
+/// dictionary that occurs in `texts`, and every glossary word. The texts are
+/// read on all cores.
+pub fn compact_dictionary<'a>(texts: impl IntoParallelIterator<Item = &'a str>, extra_words: &[String]) -> String {
     let mut full = Jieba::new();
-    let mut words: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let mut words: BTreeMap<String, usize> = BTreeMap::new();
     for word in extra_words {
         let word = normalize(word);
         // Latin words stay out: jieba would split `photosynthesis` at `syn`.
@@ -165,23 +169,47 @@ pub fn compact_dictionary<'a>(texts: impl Iterator<Item = &'a str>, extra_words:
             words.insert(word, freq);
         }
     }
-    for text in texts {
-        let text = normalize(text);
-        for token in full.cut_all(&text) {
-            let word = token.word;
-            if word.chars().count() > 1 && word.chars().any(is_han) && !words.contains_key(word) && full.has_word(word)
-            {
-                words.insert(word.to_string(), full.suggest_freq(word).saturating_sub(1).max(1));
-            }
-        }
+    // Each word's frequency is worked out once, whichever texts it is in.
+    for word in dictionary_words_in(texts, &full, &words) {
+        let freq = full.suggest_freq(&word).saturating_sub(1).max(1);
+        words.insert(word, freq);
     }
     write_dictionary(&words)
+}
+
+/// The words of `dictionary` that occur in `texts` and are not `known`:
+/// words of more than one character, one at least an ideograph.
+fn dictionary_words_in<'a>(
+    texts: impl IntoParallelIterator<Item = &'a str>,
+    dictionary: &Jieba,
+    known: &BTreeMap<String, usize>,
+) -> FxHashSet<String> {
+    texts
+        .into_par_iter()
+        .fold(FxHashSet::default, |mut found, text| {
+            for token in dictionary.cut_all(&normalize(text)) {
+                let word = token.word;
+                if word.chars().count() > 1
+                    && word.chars().any(is_han)
+                    && !known.contains_key(word)
+                    && !found.contains(word)
+                    && dictionary.has_word(word)
+                {
+                    found.insert(word.to_string());
+                }
+            }
+            found
+        })
+        .reduce(FxHashSet::default, |mut all, found| {
+            all.extend(found);
+            all
+        })
 }
 
 /// The union of two dictionaries written by [`compact_dictionary`], padded
 /// again: how an incremental update adds the words of edited files.
 pub fn merge_dictionaries(old: &str, new: &str) -> String {
-    let mut words = std::collections::BTreeMap::new();
+    let mut words = BTreeMap::new();
     for line in old.lines().chain(new.lines()) {
         let mut parts = line.split_whitespace();
         if let (Some(word), Some(freq)) = (parts.next(), parts.next().and_then(|f| f.parse::<usize>().ok()))
@@ -193,7 +221,7 @@ pub fn merge_dictionaries(old: &str, new: &str) -> String {
     write_dictionary(&words)
 }
 
-fn write_dictionary(words: &std::collections::BTreeMap<String, usize>) -> String {
+fn write_dictionary(words: &BTreeMap<String, usize>) -> String {
     let total: usize = words.values().sum();
     let mut out = String::with_capacity(words.len() * 12);
     for (word, freq) in words {
@@ -293,7 +321,7 @@ mod tests {
     use super::*;
 
     fn compact(texts: &[&str]) -> Segmenter {
-        let dict = compact_dictionary(texts.iter().copied(), &["全局解释器锁".to_string()]);
+        let dict = compact_dictionary(texts.to_vec(), &["全局解释器锁".to_string()]);
         Segmenter::from_dictionary(dict.as_bytes()).unwrap()
     }
 
@@ -322,7 +350,7 @@ mod tests {
 
     #[test]
     fn a_word_mixing_scripts_also_yields_its_latin_word() {
-        let dict = compact_dictionary(["修改 hosts文件"].into_iter(), &["hosts文件".to_string()]);
+        let dict = compact_dictionary(["修改 hosts文件"], &["hosts文件".to_string()]);
         let words = Segmenter::from_dictionary(dict.as_bytes()).unwrap().words("修改hosts文件");
         assert!(words.contains(&"hosts文件".to_string()) && words.contains(&"hosts".to_string()), "{words:?}");
     }

@@ -114,7 +114,7 @@ mod tests {
     #[test]
     fn a_comparison_title_is_unasked_unless_the_question_compares() {
         let title = "Spring AOP 和 AspectJ AOP 有什么区别？";
-        let segmenter = Segmenter::from_dictionary(compact_dictionary([title].into_iter(), &[]).as_bytes()).unwrap();
+        let segmenter = Segmenter::from_dictionary(compact_dictionary([title], &[]).as_bytes()).unwrap();
         let title = Title::new(title, &segmenter);
         let asked = |question: &str| Analysis { intents: intents(&normalize(question)), ..Analysis::default() };
         assert!(title.compares_unasked(&asked("what is AOP in spring")));
@@ -125,7 +125,7 @@ mod tests {
     #[test]
     fn a_remark_in_brackets_is_no_part_of_the_subject() {
         let title = "TCP 与 UDP 的区别（重要）";
-        let segmenter = Segmenter::from_dictionary(compact_dictionary([title].into_iter(), &[]).as_bytes()).unwrap();
+        let segmenter = Segmenter::from_dictionary(compact_dictionary([title], &[]).as_bytes()).unwrap();
         let concept = |word: &str| crate::query::Concept {
             label: word.into(),
             terms: vec![(word.into(), 1.0)],
@@ -140,7 +140,7 @@ mod tests {
     #[test]
     fn a_word_shared_as_written_is_no_sound_evidence() {
         let title = "常见状态码有那些";
-        let segmenter = Segmenter::from_dictionary(compact_dictionary([title].into_iter(), &[]).as_bytes()).unwrap();
+        let segmenter = Segmenter::from_dictionary(compact_dictionary([title], &[]).as_bytes()).unwrap();
         let title = Title::new(title, &segmenter);
         let asked = |subject: &str| Analysis { pairs: char_pairs(subject), ..Analysis::default() };
         assert_eq!(title.sound(&asked("状态")), 1.0);
