@@ -99,10 +99,7 @@ fn words_of_glossary_phrases_are_no_typos_and_links_are_no_words() {
 #[test]
 fn one_ideograph_in_a_title_is_no_evidence() {
     // Enough other entries for 话 to be a rare word.
-    let mut java = String::from("## 1. 这句话创建了几个字符串对象？\n\n两个对象。\n\n");
-    for n in 2..60 {
-        java.push_str(&format!("## {n}. 什么是第{n}种集合？\n\n一种集合。\n\n"));
-    }
+    let java = among_others("## 1. 这句话创建了几个字符串对象？\n\n两个对象。\n\n", 58);
     let (_corpus, engine) = engine_over(&[("java.md", &java)]);
     assert!(engine.ask("讲个笑话吧").best.is_none(), "话 of 这句话 is no answer to 笑话");
     assert!(engine.ask("这句话创建了几个对象").best.is_some());
@@ -110,10 +107,7 @@ fn one_ideograph_in_a_title_is_no_evidence() {
 
 #[test]
 fn an_english_word_is_a_name_only_where_it_is_written() {
-    let mut notes = String::from("## 1. 多路复用的作用？\n\n等到写就绪再进行写操作。\n\n");
-    for n in 2..60 {
-        notes.push_str(&format!("## {n}. 什么是第{n}种集合？\n\n一种集合。\n\n"));
-    }
+    let notes = among_others("## 1. 多路复用的作用？\n\n等到写就绪再进行写操作。\n\n", 58);
     let glossary = "[general]\nwrite = [\"写操作\"]\n";
     let (_corpus, engine) = engine_over(&[("notes.md", &notes), ("glossary.toml", glossary)]);
     let answer = engine.ask("write me a poem about the sea");
@@ -123,10 +117,7 @@ fn an_english_word_is_a_name_only_where_it_is_written() {
 
 #[test]
 fn a_term_is_found_in_its_parts_in_another_order() {
-    let mut notes = String::from("## 1. 常见状态码有那些\n\n500 - 内部服务器错误\n\n");
-    for n in 2..30 {
-        notes.push_str(&format!("## {n}. 什么是第{n}种集合？\n\n一种集合。\n\n"));
-    }
+    let notes = among_others("## 1. 常见状态码有那些\n\n500 - 内部服务器错误\n\n", 28);
     let glossary = "[web]\n\"http 500\" = [\"internal server error\", \"服务器内部错误\"]\n";
     let (_corpus, engine) = engine_over(&[("notes.md", &notes), ("glossary.toml", glossary)]);
     let best = engine.ask("服务器内部错误").best.map(|b| b.question);
@@ -135,11 +126,18 @@ fn a_term_is_found_in_its_parts_in_another_order() {
 
 #[test]
 fn an_english_question_with_words_the_corpus_lacks_is_about_something_else() {
-    let mut notes = String::from("## 1. UDP 的特点？\n\nUDP 只是 best effort 的传输。\n\n");
-    for n in 2..30 {
-        notes.push_str(&format!("## {n}. 什么是第{n}种集合？\n\n一种集合。\n\n"));
-    }
+    let notes = among_others("## 1. UDP 的特点？\n\nUDP 只是 best effort 的传输。\n\n", 28);
     let (_corpus, engine) = engine_over(&[("notes.md", &notes)]);
     assert!(engine.ask("best movies of 2024").best.is_none(), "movies and 2024 are nowhere in the corpus");
     assert!(engine.ask("udp best effort").best.is_some());
+}
+
+/// A Markdown file of `entry` (entry 1) and `others` unrelated entries, so
+/// that the words of `entry` are rare ones.
+fn among_others(entry: &str, others: usize) -> String {
+    let mut text = entry.to_string();
+    for n in 2..others + 2 {
+        text.push_str(&format!("## {n}. 什么是第{n}种集合？\n\n一种集合。\n\n"));
+    }
+    text
 }
