@@ -101,16 +101,12 @@ impl Vocabulary {
                 if distance == 0 || distance + usize::from(first_changed) > limit {
                     continue;
                 }
-                if len == 3 && (candidate.chars().next() != word.chars().next() || !same_letters(word, candidate)) {
+                if len == 3 && !same_letters(word, candidate) {
                     continue;
                 }
-                // Among equally close words, one that starts as typed wins
-                // (epool is epoll, not pool), then the more common one.
-                let rank = (
-                    distance,
-                    candidate.chars().next() != word.chars().next(),
-                    std::cmp::Reverse(self.words[candidate]),
-                );
+                // Among equally close words, one that starts as typed wins,
+                // then the more common one.
+                let rank = (distance, first_changed, std::cmp::Reverse(self.words[candidate]));
                 if best.is_none_or(|(b, _)| rank < b) {
                     best = Some((rank, candidate));
                 }

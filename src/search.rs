@@ -421,13 +421,13 @@ impl Engine {
                 match (df > 0, single_char) {
                     (true, false) => rare_weight(n, df),
                     (true, true) => 0.3 * rare_weight(n, df),
-                    // A word the corpus lacks: the question may be about
-                    // something else, or only phrased in other words.
                     // In an English question, an English word neither the
                     // corpus nor the glossary knows, and no typo of one: the
                     // question is about something else (best movies of
                     // 2024). A Chinese question's English word is jargon.
                     (false, false) if english && is_plain_english(&concept.label) => rare_weight(n, 0),
+                    // A word the corpus lacks: the question may be about
+                    // something else, or only phrased in other words.
                     (false, false) => UNKNOWN_WORD_WEIGHT,
                     (false, true) => 0.3,
                 }
