@@ -611,6 +611,9 @@ fn concept_match(presence: &Presence, candidate: usize, field: Field, concept: &
     let found: Vec<&(String, f32)> =
         concept.terms.iter().filter(|(term, _)| presence.has(field, term, candidate)).collect();
     let best = found.iter().map(|&&(_, weight)| weight.min(1.0)).fold(0.0, f32::max);
+    if best >= PARTS_WEIGHT || found.len() < 2 {
+        return best;
+    }
     best.max(PARTS_WEIGHT * share_of_label(&concept.label, found.iter().map(|(term, _)| term.as_str())))
 }
 
