@@ -141,7 +141,7 @@ fn phases(corpus_dir: &std::path::Path) -> Result<()> {
     let t = Instant::now();
     let corpus = qabot::load::load(corpus_dir)?;
     let load = t.elapsed();
-    let bytes: usize = corpus.entries.iter().map(|e| e.question.len() + e.context.len() + e.answer.len()).sum();
+    let bytes: usize = corpus.entries.iter().flat_map(|e| e.texts()).map(str::len).sum();
 
     // The build's own stages, timed as it reports them: one build, no phase
     // run again on the side.

@@ -148,7 +148,7 @@ impl FoundWords {
 
     /// The words of an entry's question, context and answer.
     fn of_entry(entry: &Entry, segmenter: &Segmenter, glossary: &Glossary) -> [FoundWords; 3] {
-        [&entry.question, &entry.context, &entry.answer].map(|text| FoundWords::of(text, segmenter, glossary))
+        entry.texts().map(|text| FoundWords::of(text, segmenter, glossary))
     }
 
     fn numbered(self, vocabulary: &mut Vocabulary) -> TextWords {

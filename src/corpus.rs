@@ -31,6 +31,13 @@ pub struct Entry {
     pub line: usize,
 }
 
+impl Entry {
+    /// Its question, context and answer: the texts that are searched.
+    pub fn texts(&self) -> [&str; 3] {
+        [&self.question, &self.context, &self.answer]
+    }
+}
+
 /// How bad a problem found while parsing is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

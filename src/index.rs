@@ -226,11 +226,7 @@ impl std::fmt::Display for Status {
 fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path, progress: &dyn Progress) -> Result<(), Error> {
     let entries = corpus.entries.len() as u64;
     progress.stage("reading words", entries);
-    let texts = corpus
-        .entries
-        .par_iter()
-        .inspect(|_| progress.advance(1))
-        .flat_map_iter(|e| [e.question.as_str(), e.context.as_str(), e.answer.as_str()]);
+    let texts = corpus.entries.par_iter().inspect(|_| progress.advance(1)).flat_map_iter(Entry::texts);
     let function_words = crate::text::function_words().map(str::to_string);
     let glossary_words: Vec<String> = corpus.glossary.words().cloned().chain(function_words).collect();
     let dictionary = compact_dictionary(texts, &glossary_words);

@@ -110,7 +110,7 @@ fn apply(
     let dictionary = if edited.is_empty() {
         old_dictionary
     } else {
-        let texts = edited.par_iter().flat_map_iter(|e| [e.question.as_str(), e.context.as_str(), e.answer.as_str()]);
+        let texts = edited.par_iter().flat_map_iter(|e| e.texts());
         merge_dictionaries(&old_dictionary, &compact_dictionary(texts, &[]))
     };
     let segmenter = Segmenter::from_dictionary(dictionary.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
