@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::text::normalize;
 
@@ -42,40 +43,35 @@ pub struct Mention {
 impl Glossary {
     /// Parses the TOML text. Errors name the line, as the toml crate does.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let tables: BTreeMap<String, BTreeMap<String, Vec<String>>> =
-            toml::from_str(text).map_err(|e| e.to_string())?;
-        let groups = tables
-            .into_values()
-            .flat_map(|table| table.into_iter())
-            .map(|(term, same)| {
-                let mut words: Vec<String> = std::iter::once(term).chain(same).map(|w| normalize(w.trim())).collect();
-                words.retain(|w| !w.is_empty());
-                words.dedup();
-                words
-            })
-            .filter(|words| words.len() > 1)
-            .collect();
-        Ok(Self::from_groups(groups))
+        Ok(Self::from_groups(groups_of(text)?))
+    }
+
+    /// [`Glossary::parse`], taking its matcher from `stored` (what
+    /// [`Glossary::stored_matcher`] gave for the same words) rather than
+    /// building it, which takes most of a one-shot answer's start-up. When
+    /// `stored` is anything else, the matcher is built.
+    pub fn parse_with_stored(text: &str, stored: &[u8]) -> Result<Self, String> {
+        let groups = groups_of(text)?;
+        let (patterns, pattern_group) = patterns_of(&groups);
+        let matcher = read_stored(stored, &patterns).or_else(|| build(&patterns));
+        Ok(Glossary { groups, matcher, pattern_group })
+    }
+
+    /// Its matcher as stored beside the glossary: a hash of the words it
+    /// finds and one of its own bytes, then the bytes.
+    pub fn stored_matcher(&self) -> Option<Vec<u8>> {
+        let bytes = self.matcher.as_ref()?.serialize();
+        let (patterns, _) = patterns_of(&self.groups);
+        let mut stored = Vec::with_capacity(16 + bytes.len());
+        stored.extend(hash_of(&patterns).to_le_bytes());
+        stored.extend(xxh3_64(&bytes).to_le_bytes());
+        stored.extend(bytes);
+        Some(stored)
     }
 
     pub fn from_groups(groups: Vec<Vec<String>>) -> Self {
-        // A word in two groups belongs to the first.
-        let mut seen = std::collections::HashSet::new();
-        let mut patterns = Vec::new();
-        let mut pattern_group = Vec::new();
-        for (group, words) in groups.iter().enumerate() {
-            for word in words.iter().filter(|w| seen.insert(w.as_str())) {
-                patterns.push(word.as_str());
-                pattern_group.push(group);
-            }
-        }
-        // A double-array automaton builds several times faster than the
-        // aho-corasick crate's, which matters at start-up.
-        let matcher = (!patterns.is_empty())
-            .then(|| CharwiseDoubleArrayAhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&patterns))
-            .and_then(|built| {
-                built.inspect_err(|e| tracing::warn!("the glossary's words cannot be searched for: {e}")).ok()
-            });
+        let (patterns, pattern_group) = patterns_of(&groups);
+        let matcher = build(&patterns);
         Glossary { groups, matcher, pattern_group }
     }
 
@@ -106,11 +102,10 @@ impl Glossary {
         // status code` matches at the same place without standing alone.
         let mut found: Vec<(Mention, usize)> = matcher
             .find_overlapping_iter(question)
-            .map(|m| {
+            .filter_map(|m| {
                 let plural = plural_ending(question, m.end());
-                let mention =
-                    Mention { group: self.pattern_group[m.value() as usize], start: m.start(), end: m.end() + plural };
-                (mention, plural)
+                let group = *self.pattern_group.get(m.value() as usize)?;
+                Some((Mention { group, start: m.start(), end: m.end() + plural }, plural))
             })
             .filter(|(m, _)| stands_alone(question, m.start, m.end))
             .collect();
@@ -126,6 +121,63 @@ impl Glossary {
         });
         found.into_iter().map(|(m, _)| m).collect()
     }
+}
+
+/// The groups of a glossary's TOML text, normalized.
+fn groups_of(text: &str) -> Result<Vec<Vec<String>>, String> {
+    let tables: BTreeMap<String, BTreeMap<String, Vec<String>>> = toml::from_str(text).map_err(|e| e.to_string())?;
+    let groups = tables
+        .into_values()
+        .flat_map(|table| table.into_iter())
+        .map(|(term, same)| {
+            let mut words: Vec<String> = std::iter::once(term).chain(same).map(|w| normalize(w.trim())).collect();
+            words.retain(|w| !w.is_empty());
+            words.dedup();
+            words
+        })
+        .filter(|words| words.len() > 1)
+        .collect();
+    Ok(groups)
+}
+
+/// Every word of the groups once, with its group: a word in two groups
+/// belongs to the first.
+fn patterns_of(groups: &[Vec<String>]) -> (Vec<&str>, Vec<usize>) {
+    let mut seen = std::collections::HashSet::new();
+    let mut patterns = Vec::new();
+    let mut pattern_group = Vec::new();
+    for (group, words) in groups.iter().enumerate() {
+        for word in words.iter().filter(|w| seen.insert(w.as_str())) {
+            patterns.push(word.as_str());
+            pattern_group.push(group);
+        }
+    }
+    (patterns, pattern_group)
+}
+
+/// A double-array automaton over the patterns: it builds several times
+/// faster than the aho-corasick crate's, which matters at start-up.
+fn build(patterns: &[&str]) -> Option<CharwiseDoubleArrayAhoCorasick<u32>> {
+    (!patterns.is_empty())
+        .then(|| CharwiseDoubleArrayAhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(patterns))
+        .and_then(|built| {
+            built.inspect_err(|e| tracing::warn!("the glossary's words cannot be searched for: {e}")).ok()
+        })
+}
+
+/// The matcher in `stored`, if it is a whole one for `patterns`.
+fn read_stored(stored: &[u8], patterns: &[&str]) -> Option<CharwiseDoubleArrayAhoCorasick<u32>> {
+    let (words_hash, rest) = stored.split_first_chunk::<8>()?;
+    let (bytes_hash, bytes) = rest.split_first_chunk::<8>()?;
+    if u64::from_le_bytes(*words_hash) != hash_of(patterns) || u64::from_le_bytes(*bytes_hash) != xxh3_64(bytes) {
+        return None;
+    }
+    let (matcher, rest) = CharwiseDoubleArrayAhoCorasick::deserialize(bytes).ok()?;
+    rest.is_empty().then_some(matcher)
+}
+
+fn hash_of(patterns: &[&str]) -> u64 {
+    xxh3_64(patterns.join("\n").as_bytes())
 }
 
 /// The length of a plural ending (`s`, `es`) after a Latin word ending at
@@ -194,6 +246,29 @@ io = ["输入输出"]
         assert_eq!(first_words("http status codebook"), ["http"]);
         assert_eq!(first_words("https"), ["https"], "a word before a plural");
         assert_eq!(first_words("https和http"), ["https", "http"]);
+    }
+
+    #[test]
+    fn a_stored_matcher_finds_what_a_built_one_does() {
+        let built = Glossary::parse(SAMPLE).unwrap();
+        let stored = built.stored_matcher().unwrap();
+        let read = Glossary::parse_with_stored(SAMPLE, &stored).unwrap();
+        let question = normalize("tcp的负载均衡和io");
+        assert_eq!(read.mentions(&question), built.mentions(&question));
+        assert_eq!(read.mentions(&question).len(), 3);
+    }
+
+    #[test]
+    fn a_stored_matcher_of_other_words_or_damaged_is_not_used() {
+        let other = Glossary::parse("[x]\nudp = [\"用户数据报协议\"]\n").unwrap().stored_matcher().unwrap();
+        let mut damaged = Glossary::parse(SAMPLE).unwrap().stored_matcher().unwrap();
+        let last = damaged.len() - 1;
+        damaged[last] ^= 1;
+        for stored in [other, damaged, b"junk".to_vec(), Vec::new()] {
+            let glossary = Glossary::parse_with_stored(SAMPLE, &stored).unwrap();
+            assert_eq!(glossary.mentions("tcp").len(), 1);
+            assert!(glossary.mentions("udp").is_empty());
+        }
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub const SCHEMA_VERSION: u32 = 18;
 pub(crate) const META_FILE: &str = "qabot.json";
 pub(crate) const DICT_FILE: &str = "words.txt";
 pub(crate) const GLOSSARY_COPY: &str = "glossary.toml";
+/// The glossary's word matcher, built: a one-shot answer need not build it.
+pub(crate) const GLOSSARY_MATCHER: &str = "glossary.daac";
 
 const WORDS: &str = "qabot_words";
 const PAIRS: &str = "qabot_pairs";
@@ -258,6 +260,9 @@ fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path, progress: &dyn P
     let meta = Meta::of(corpus, corpus_label);
     write_file(&dir.join(DICT_FILE), dictionary.as_bytes())?;
     write_file(&dir.join(GLOSSARY_COPY), corpus.glossary_text.as_bytes())?;
+    if let Some(matcher) = corpus.glossary.stored_matcher() {
+        write_file(&dir.join(GLOSSARY_MATCHER), &matcher)?;
+    }
     let meta = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Internal(e.to_string()))?;
     write_file(&dir.join(META_FILE), &meta)
 }
