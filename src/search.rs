@@ -385,8 +385,10 @@ impl Engine {
         };
         let fields = [(f.question, QUESTION_BOOST), (f.context, CONTEXT_BOOST), (f.answer, 1.0)];
         let fields = if self.has_context { &fields[..] } else { &[fields[0], fields[2]][..] };
-        for concept in &analysis.concepts {
-            let concept_weight = if concept.weak { 0.3 } else { 1.0 };
+        // A weak word (区别, 有哪些) counts for nothing in coverage, and its
+        // many synonyms would make every search walk their long lists.
+        for concept in analysis.concepts.iter().filter(|c| !c.weak) {
+            let concept_weight = 1.0;
             let mut kept = false;
             for (term, weight) in &concept.terms {
                 for &(field, boost) in fields.iter().filter(|&&(field, _)| rare(field, term)) {
@@ -713,4 +715,32 @@ fn latin_vocabulary(searcher: &Searcher, fields: &Fields, glossary: &Glossary) -
         words.entry(word.to_string()).or_insert(1);
     }
     Vocabulary::new(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CORPUS: &str = "#### TCP 和 UDP 的区别？\n\nTCP 面向连接，UDP 无连接。\n\n\
+                          #### 进程和线程有什么区别？\n\n进程是资源分配的单位，线程是调度的单位。\n";
+
+    #[test]
+    fn a_weak_word_adds_no_clause_to_the_search() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("qa.md"), CORPUS).unwrap();
+        std::fs::write(dir.path().join("glossary.toml"), "[x]\ndifference = [\"区别\", \"差异\"]\n").unwrap();
+        let corpus = crate::load::load(dir.path()).unwrap();
+        index::build(&corpus, "corpus", &dir.path().join("index")).unwrap();
+        let engine = Engine::open(&dir.path().join("index")).unwrap();
+        let analysis = analyze("TCP和UDP的区别", &engine.lexicon(&|w| engine.doc_freq(w)));
+        assert!(analysis.concepts.iter().any(|c| c.weak && c.label == "区别"), "{:?}", analysis.concepts);
+        let query = format!("{:?}", engine.query(&engine.searcher, &analysis));
+        let f = &engine.fields;
+        for field in [f.question, f.context, f.answer] {
+            let clause = |word: &str| format!("Term(field={}, type=Str, \"{word}\")", field.field_id());
+            assert!(!query.contains(&clause("区别")) && !query.contains(&clause("差异")), "{query}");
+        }
+        assert!(query.contains("\"tcp\""), "{query}");
+        assert_eq!(engine.ask("TCP和UDP的区别").best.map(|hit| hit.question), Some("TCP 和 UDP 的区别？".to_string()));
+    }
 }
