@@ -58,7 +58,7 @@ impl Glossary {
     }
 
     /// Its matcher as stored beside the glossary: a hash of the words it
-    /// finds and one of its own bytes, then the bytes.
+    /// finds, a hash of the matcher's bytes, then those bytes.
     pub fn stored_matcher(&self) -> Option<Vec<u8>> {
         let bytes = self.matcher.as_ref()?.serialize();
         let (patterns, _) = patterns_of(&self.groups);

@@ -388,16 +388,15 @@ impl Engine {
         // A weak word (区别, 有哪些) counts for nothing in coverage, and its
         // many synonyms would make every search walk their long lists.
         for concept in analysis.concepts.iter().filter(|c| !c.weak) {
-            let concept_weight = 1.0;
             let mut kept = false;
             for (term, weight) in &concept.terms {
                 for &(field, boost) in fields.iter().filter(|&&(field, _)| rare(field, term)) {
-                    add(field, term, boost * weight * concept_weight);
+                    add(field, term, boost * weight);
                     kept = true;
                 }
             }
             if let (false, Some((term, weight))) = (kept, concept.terms.first()) {
-                add(f.question, term, QUESTION_BOOST * weight * concept_weight);
+                add(f.question, term, QUESTION_BOOST * weight);
             }
         }
         for pair in analysis.pairs.iter().filter(|pair| rare(f.title_pairs, pair)) {
