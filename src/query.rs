@@ -300,7 +300,7 @@ fn correct_typos(text: &str, indexed: impl Fn(&str) -> bool, vocabulary: &LazyVo
             rest[start..].find(|c: char| !c.is_ascii_alphanumeric() && c != '_').unwrap_or(rest.len() - start);
         let word = &rest[start..start + word_len];
         let known = is_filler(word) || indexed(word) || vocabulary.contains(word);
-        let fixed = if known { None } else { singular(word, vocabulary).or_else(|| vocabulary.correct(word)) };
+        let fixed = if known { None } else { stem(word, vocabulary).or_else(|| vocabulary.correct(word)) };
         match fixed {
             Some(fixed) => {
                 out.push_str(fixed);
@@ -314,10 +314,13 @@ fn correct_typos(text: &str, indexed: impl Fn(&str) -> bool, vocabulary: &LazyVo
     (out, corrected)
 }
 
-/// `packets` → `packet`, `processes` → `process`, when the singular is known.
-fn singular<'v>(word: &str, vocabulary: &'v Vocabulary) -> Option<&'v str> {
-    let stems = [word.strip_suffix("es"), word.strip_suffix('s')];
-    stems.into_iter().flatten().find_map(|stem| vocabulary.words.get_key_value(stem).map(|(k, _)| k.as_str()))
+/// `packets` → `packet`, `processes` → `process`, `networking` →
+/// `network`, `cached` → `cache`, when the stem is known.
+fn stem<'v>(word: &str, vocabulary: &'v Vocabulary) -> Option<&'v str> {
+    let stems = ["es", "s", "ing", "ed"].into_iter().filter_map(|suffix| word.strip_suffix(suffix));
+    // caching → cach → cache
+    let stems = stems.flat_map(|stem| [stem.to_string(), format!("{stem}e")]);
+    stems.filter(|stem| stem.len() >= 3).find_map(|stem| vocabulary.words.get_key_value(&stem).map(|(k, _)| k.as_str()))
 }
 
 #[cfg(test)]
@@ -347,6 +350,18 @@ mod tests {
         assert_eq!(v.correct("dna"), None, "only letters swapped");
         assert_eq!(v.correct("ndc"), None, "the first letter stays");
         assert_eq!(v.correct("xyz"), None);
+    }
+
+    #[test]
+    fn an_inflected_word_is_read_as_its_stem() {
+        let v = vocabulary(&["packet", "process", "network", "cache", "use"]);
+        assert_eq!(stem("packets", &v), Some("packet"));
+        assert_eq!(stem("processes", &v), Some("process"));
+        assert_eq!(stem("networking", &v), Some("network"));
+        assert_eq!(stem("caching", &v), Some("cache"));
+        assert_eq!(stem("cached", &v), Some("cache"));
+        assert_eq!(stem("uses", &v), Some("use"));
+        assert_eq!(stem("ping", &v), None, "too short a stem");
     }
 
     #[test]
