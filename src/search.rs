@@ -45,6 +45,9 @@ const CLEAR_WIN: f32 = 1.4;
 /// only is worth 1): more than any one word can give.
 const MIN_COVERAGE_RARE_EVIDENCE: f32 = 0.3;
 const MIN_RARE_EVIDENCE: f32 = 1.2;
+/// A question that asks about everything its title names, and about
+/// more besides (`python线程局部变量怎么用` for `threading.local的作用`).
+const MIN_COVERAGE_TITLE_ASKED: f32 = 0.5;
 const MAX_SUGGESTIONS: usize = 3;
 /// Added to title precision when the title asks the same kind of question.
 const INTENT_BONUS: f32 = 0.5;
@@ -93,6 +96,22 @@ struct Scored {
     evidence: bool,
     /// The weight of the concepts found, in words as rare as any in the corpus.
     rare_evidence: f32,
+    /// Share of the title's subject the question asks about, with a bonus
+    /// for the same kind of question (see [`Engine::title_match`]).
+    precision: f32,
+}
+
+impl Scored {
+    /// Whether the evidence is strong enough to answer with this candidate,
+    /// the first, when the second scored `runner_up`.
+    fn is_answer(&self, runner_up: f32) -> bool {
+        (self.evidence || self.sound >= MIN_SOUND)
+            && (self.coverage >= MIN_COVERAGE
+                || (self.sound >= MIN_SOUND && self.coverage >= MIN_COVERAGE_WITH_SOUND)
+                || (self.coverage >= MIN_COVERAGE_CLEAR_WINNER && self.score >= CLEAR_WIN * runner_up)
+                || (self.coverage >= MIN_COVERAGE_RARE_EVIDENCE && self.rare_evidence >= MIN_RARE_EVIDENCE)
+                || (self.precision >= 0.99 && self.coverage >= MIN_COVERAGE_TITLE_ASKED))
+    }
 }
 
 /// An entry's stored fields, decoded.
@@ -233,12 +252,7 @@ impl Engine {
         let searcher = self.searcher.clone();
         let ranked = self.rank(&searcher, &analysis);
         let runner_up = ranked.get(1).map_or(0.0, |s| s.score);
-        let confident = ranked.first().filter(|s| s.evidence || s.sound >= MIN_SOUND).filter(|s| {
-            s.coverage >= MIN_COVERAGE
-                || (s.sound >= MIN_SOUND && s.coverage >= MIN_COVERAGE_WITH_SOUND)
-                || (s.coverage >= MIN_COVERAGE_CLEAR_WINNER && s.score >= CLEAR_WIN * runner_up)
-                || (s.coverage >= MIN_COVERAGE_RARE_EVIDENCE && s.rare_evidence >= MIN_RARE_EVIDENCE)
-        });
+        let confident = ranked.first().filter(|s| s.is_answer(runner_up));
         match confident {
             Some(best) => {
                 let best = self.hit(&searcher, best.address, best.score);
@@ -325,7 +339,15 @@ impl Engine {
         out.push_str(&format!("subject weight {:.2}\n", weights.iter().sum::<f32>()));
         for s in self.rank(&searcher, &analysis) {
             let title = self.hit(&searcher, s.address, s.score).map(|h| h.question).unwrap_or_default();
-            out.push_str(&format!("{:7.2} coverage {:.2} sound {:.2} {title}\n", s.score, s.coverage, s.sound));
+            let (_, _, precision) = self.title_match(s.address, &analysis);
+            out.push_str(&format!(
+                "{:7.2} coverage {:.2} sound {:.2} precision {precision:.2} rare {:.2}{} {title}\n",
+                s.score,
+                s.coverage,
+                s.sound,
+                s.rare_evidence,
+                if s.evidence { "" } else { " no-evidence" }
+            ));
         }
         out
     }
@@ -358,7 +380,7 @@ impl Engine {
                 let (sound, sound_only, precision) = self.title_match(address, analysis);
                 let bm25 = bm25 / top_score.max(f32::EPSILON);
                 let score = 10.0 * coverage + 4.0 * in_title + 3.0 * bm25 + 2.0 * sound_only + 2.0 * precision;
-                Scored { address, score, coverage, sound, evidence, rare_evidence: covered / rarest }
+                Scored { address, score, coverage, sound, evidence, rare_evidence: covered / rarest, precision }
             })
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -491,8 +513,9 @@ impl Engine {
             in_title += weight * typo * in_question;
             covered += weight * typo * found;
             // A single ideograph turns up in any long answer, and in many a
-            // title (话 in 这句话): not evidence, unless it is all that was asked.
-            let word = concept.label.chars().count() > 1 || analysis.concepts.len() == 1;
+            // title (话 in 这句话): not evidence, unless it is all that was
+            // asked or a glossary term with synonyms (锁 = lock, 加锁).
+            let word = concept.label.chars().count() > 1 || analysis.concepts.len() == 1 || concept.terms.len() > 1;
             matched += usize::from(word);
             titled |= word && in_question > 0.0;
             identifier |= is_name(concept) && named_as_written(presence, candidate, f, &concept.label);
@@ -846,5 +869,41 @@ mod tests {
             vec![clause(9.0, 0), clause(8.0, 0), clause(7.0, 0), clause(2.0, 1), clause(1.0, 2), clause(3.0, 2)];
         let order: Vec<f32> = in_turns(clauses, 3).map(|c| c.telling).collect();
         assert_eq!(order, [9.0, 3.0, 2.0, 8.0, 1.0, 7.0]);
+    }
+
+    #[test]
+    fn a_title_asked_in_full_needs_less_coverage() {
+        let candidate = |coverage: f32, precision: f32| Scored {
+            address: DocAddress::new(0, 0),
+            score: 10.0,
+            coverage,
+            sound: 0.0,
+            evidence: true,
+            rare_evidence: 0.5,
+            precision,
+        };
+        // Not a clear winner: the runner-up scored 9.
+        assert!(candidate(0.55, 1.0).is_answer(9.0));
+        assert!(!candidate(0.55, 0.6).is_answer(9.0), "the title names more than was asked");
+        assert!(!candidate(0.45, 1.0).is_answer(9.0), "too little of the question is covered");
+        assert!(candidate(0.7, 0.6).is_answer(9.0));
+    }
+
+    #[test]
+    fn a_single_ideograph_glossary_term_is_evidence() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus =
+            "#### 什么是GIL锁？\n\nGIL 是解释器里的一把全局锁。\n\n#### 进程和线程的区别？\n\n进程是资源分配的单位。\n";
+        std::fs::write(dir.path().join("qa.md"), corpus).unwrap();
+        std::fs::write(dir.path().join("glossary.toml"), "[x]\nlock = [\"锁\", \"加锁\"]\n").unwrap();
+        let corpus = crate::load::load(dir.path()).unwrap();
+        index::build(&corpus, "corpus", &dir.path().join("index")).unwrap();
+        let engine = Engine::open(&dir.path().join("index")).unwrap();
+        let evidence = |question: &str| {
+            let analysis = analyze(question, &engine.lexicon(&|w| engine.doc_freq(w)));
+            engine.rank(&engine.searcher, &analysis).first().map(|s| s.evidence)
+        };
+        assert_eq!(evidence("锁"), Some(true));
+        assert_eq!(evidence("大锁是啥"), Some(true), "锁 is a glossary term, 大锁 unknown");
     }
 }
