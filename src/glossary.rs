@@ -111,16 +111,37 @@ impl Glossary {
             .collect();
         // A word as written before a plural (https is not a plural of http).
         found.sort_by_key(|(m, plural)| (m.start, std::cmp::Reverse(m.end), *plural));
-        let mut end = 0;
-        found.retain(|(m, _)| {
-            let keep = m.start >= end;
-            if keep {
-                end = m.end;
-            }
-            keep
-        });
-        found.into_iter().map(|(m, _)| m).collect()
+        let mentions: Vec<Mention> = found.into_iter().map(|(m, _)| m).collect();
+        most_covering(&mentions).into_iter().map(|i| mentions[i].clone()).collect()
     }
+}
+
+/// Of mentions sorted by start (longest first), the ones that do not
+/// overlap and cover most of the question, with as few mentions as
+/// can, then the leftmost-longest: `http响应码` is `http` + `响应码`
+/// (status code), not `http响应` (response) + `码`.
+fn most_covering(mentions: &[Mention]) -> Vec<usize> {
+    // best[i]: (bytes covered, fewer mentions) from mention i on, and
+    // whether mention i is taken.
+    let mut best: Vec<((usize, std::cmp::Reverse<usize>), bool)> =
+        vec![((0, std::cmp::Reverse(0)), false); mentions.len() + 1];
+    for i in (0..mentions.len()).rev() {
+        let next = i + mentions[i..].partition_point(|m| m.start < mentions[i].end);
+        let ((covered, std::cmp::Reverse(count)), _) = best[next];
+        let take = (covered + mentions[i].end - mentions[i].start, std::cmp::Reverse(count + 1));
+        best[i] = if take >= best[i + 1].0 { (take, true) } else { (best[i + 1].0, false) };
+    }
+    let mut chosen = Vec::new();
+    let mut i = 0;
+    while i < mentions.len() {
+        if best[i].1 {
+            chosen.push(i);
+            i += mentions[i..].partition_point(|m| m.start < mentions[i].end);
+        } else {
+            i += 1;
+        }
+    }
+    chosen
 }
 
 /// The groups of a glossary's TOML text, normalized.
@@ -246,6 +267,22 @@ io = ["输入输出"]
         assert_eq!(first_words("http status codebook"), ["http"]);
         assert_eq!(first_words("https"), ["https"], "a word before a plural");
         assert_eq!(first_words("https和http"), ["https", "http"]);
+    }
+
+    #[test]
+    fn overlapping_words_are_read_to_cover_the_most() {
+        let glossary = Glossary::parse(
+            "[web]\nhttp = [\"超文本传输协议\"]\n\"http response\" = [\"http响应\"]\n\
+             \"status code\" = [\"响应码\", \"状态码\"]\n\"three-way handshake\" = [\"三次握手\"]\n\
+             handshake = [\"握手\"]\n",
+        )
+        .unwrap();
+        let first_words = |text: &str| -> Vec<String> {
+            glossary.mentions(text).iter().map(|m| glossary.group(m.group)[0].clone()).collect()
+        };
+        assert_eq!(first_words("http响应码有哪些"), ["http", "status code"]);
+        assert_eq!(first_words("http响应报文"), ["http response"]);
+        assert_eq!(first_words("三次握手过程"), ["three-way handshake"], "one word rather than two");
     }
 
     #[test]
