@@ -48,6 +48,8 @@ const MIN_RARE_EVIDENCE: f32 = 1.2;
 /// A question that asks about everything its title names, and about
 /// more besides (`python线程局部变量怎么用` for `threading.local的作用`).
 const MIN_COVERAGE_TITLE_ASKED: f32 = 0.5;
+/// Title precision from which the question asked about all of the title.
+const WHOLE_TITLE: f32 = 0.99;
 const MAX_SUGGESTIONS: usize = 3;
 /// Added to title precision when the title asks the same kind of question.
 const INTENT_BONUS: f32 = 0.5;
@@ -112,7 +114,7 @@ impl Scored {
                 || (self.sound >= MIN_SOUND && self.coverage >= MIN_COVERAGE_WITH_SOUND)
                 || (self.coverage >= MIN_COVERAGE_CLEAR_WINNER && self.score >= CLEAR_WIN * runner_up)
                 || (self.coverage >= MIN_COVERAGE_RARE_EVIDENCE && self.rare_evidence >= MIN_RARE_EVIDENCE)
-                || (self.precision >= 0.99 && self.coverage >= MIN_COVERAGE_TITLE_ASKED))
+                || (self.precision >= WHOLE_TITLE && self.coverage >= MIN_COVERAGE_TITLE_ASKED))
     }
 }
 
@@ -341,12 +343,12 @@ impl Engine {
         out.push_str(&format!("subject weight {:.2}\n", weights.iter().sum::<f32>()));
         for s in self.rank(&searcher, &analysis) {
             let title = self.hit(&searcher, s.address, s.score).map(|h| h.question).unwrap_or_default();
-            let (_, _, precision) = self.title_match(s.address, &analysis);
             out.push_str(&format!(
-                "{:7.2} coverage {:.2} sound {:.2} precision {precision:.2} rare {:.2}{} {title}\n",
+                "{:7.2} coverage {:.2} sound {:.2} precision {:.2} rare {:.2}{} {title}\n",
                 s.score,
                 s.coverage,
                 s.sound,
+                s.precision,
                 s.rare_evidence,
                 if s.evidence { "" } else { " no-evidence" }
             ));
@@ -536,7 +538,7 @@ impl Engine {
         // what was asked.
         let score = |t: &Title| {
             let precision = t.precision(analysis);
-            let exact = precision >= 0.99 && t.same_intent(analysis);
+            let exact = precision >= WHOLE_TITLE && t.same_intent(analysis);
             let intent = match (exact, t.compares_unasked(analysis)) {
                 (true, _) => INTENT_BONUS,
                 (false, true) => -INTENT_BONUS,
@@ -626,6 +628,10 @@ impl Engine {
 
 /// How much a word found in `df` of `n` entries tells (an IDF): the rarer,
 /// the more. A word in no entry weighs as one in a single entry.
+fn rare_weight(n: u64, df: u64) -> f32 {
+    (1.0 + n.max(1) as f32 / (df.max(1) as f32 + 0.5)).ln()
+}
+
 /// A term to search for, and what it stands for.
 struct Clause {
     /// The most the clause can add to a score, as BM25 sees it: boost
@@ -652,10 +658,6 @@ fn in_turns(mut clauses: Vec<Clause>, concepts: usize) -> impl Iterator<Item = C
         .collect();
     turns.sort_by_key(|&(turn, _)| turn);
     turns.into_iter().map(|(_, clause)| clause)
-}
-
-fn rare_weight(n: u64, df: u64) -> f32 {
-    (1.0 + n.max(1) as f32 / (df.max(1) as f32 + 0.5)).ln()
 }
 
 /// A word of letters only, or a number (`movies`, `2024`; not `2msl` or
