@@ -202,6 +202,11 @@ impl Engine {
         }
     }
 
+    /// The question, understood against this index.
+    fn analyze(&self, question: &str) -> Analysis {
+        analyze(question, &self.lexicon(&|w| self.doc_freq(w)))
+    }
+
     /// Entries with `word` in their question or answer (an upper bound).
     fn doc_freq(&self, word: &str) -> u64 {
         let f = &self.fields;
@@ -248,7 +253,7 @@ impl Engine {
         if is_greeting(question) {
             return Answer { note: Some(Note::Greeting), ..Answer::default() };
         }
-        let analysis = analyze(question, &self.lexicon(&|w| self.doc_freq(w)));
+        let analysis = self.analyze(question);
         let note = analysis.truncated.then_some(Note::Truncated);
         if !analysis.has_subject() && analysis.pairs.is_empty() {
             return Answer { note, ..Answer::default() };
@@ -278,7 +283,7 @@ impl Engine {
     /// Up to `limit` entries that match the question best, confident or not
     /// (for browsing, such as Telegram's inline mode).
     pub fn search(&self, question: &str, limit: usize) -> Vec<Hit> {
-        let analysis = analyze(question, &self.lexicon(&|w| self.doc_freq(w)));
+        let analysis = self.analyze(question);
         if !analysis.has_subject() && analysis.pairs.is_empty() {
             return Vec::new();
         }
@@ -321,7 +326,7 @@ impl Engine {
     /// How a question was understood and how the top candidates scored, for
     /// `qabot ask --explain`.
     pub fn explain(&self, question: &str) -> String {
-        let analysis = analyze(question, &self.lexicon(&|w| self.doc_freq(w)));
+        let analysis = self.analyze(question);
         let searcher = self.searcher.clone();
         let weights = self.concept_weights(&searcher, &analysis);
         let mut out = String::new();
@@ -794,18 +799,27 @@ fn latin_vocabulary(searcher: &Searcher, fields: &Fields, glossary: &Glossary) -
 mod tests {
     use super::*;
 
+    /// An engine over these files (name, text), and the directory that
+    /// holds them and its index.
+    fn engine_of(files: &[(&str, &str)]) -> (tempfile::TempDir, Engine) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let corpus = crate::load::load(dir.path()).unwrap();
+        index::build(&corpus, "corpus", &dir.path().join("index")).unwrap();
+        let engine = Engine::open(&dir.path().join("index")).unwrap();
+        (dir, engine)
+    }
+
     const CORPUS: &str = "#### TCP 和 UDP 的区别？\n\nTCP 面向连接，UDP 无连接。\n\n\
                           #### 进程和线程有什么区别？\n\n进程是资源分配的单位，线程是调度的单位。\n";
 
     #[test]
     fn a_weak_word_adds_no_clause_to_the_search() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("qa.md"), CORPUS).unwrap();
-        std::fs::write(dir.path().join("glossary.toml"), "[x]\ndifference = [\"区别\", \"差异\"]\n").unwrap();
-        let corpus = crate::load::load(dir.path()).unwrap();
-        index::build(&corpus, "corpus", &dir.path().join("index")).unwrap();
-        let engine = Engine::open(&dir.path().join("index")).unwrap();
-        let analysis = analyze("TCP和UDP的区别", &engine.lexicon(&|w| engine.doc_freq(w)));
+        let (_dir, engine) =
+            engine_of(&[("qa.md", CORPUS), ("glossary.toml", "[x]\ndifference = [\"区别\", \"差异\"]\n")]);
+        let analysis = engine.analyze("TCP和UDP的区别");
         assert!(analysis.concepts.iter().any(|c| c.weak && c.label == "区别"), "{:?}", analysis.concepts);
         let query = format!("{:?}", engine.query(&engine.searcher, &analysis));
         let f = &engine.fields;
@@ -819,44 +833,35 @@ mod tests {
 
     #[test]
     fn a_long_question_is_searched_on_each_concepts_best_clauses_first() {
-        let dir = tempfile::tempdir().unwrap();
-        let words = ["进程", "线程", "协程", "内存", "缓存", "锁", "队列", "管道", "信号", "套接字", "端口", "路由"];
-        let corpus: String = words.iter().map(|w| format!("#### {w}是什么？\n\n{w}是一个概念。\n\n")).collect();
-        std::fs::write(dir.path().join("qa.md"), corpus).unwrap();
+        let words = [
+            ("进程", "process"),
+            ("线程", "thread"),
+            ("协程", "coroutine"),
+            ("内存", "memory"),
+            ("缓存", "cache"),
+            ("锁", "lock"),
+            ("队列", "queue"),
+            ("管道", "pipe"),
+            ("信号", "signal"),
+            ("套接字", "socket"),
+            ("端口", "port"),
+            ("路由", "route"),
+        ];
+        let corpus: String = words.iter().map(|(w, _)| format!("#### {w}是什么？\n\n{w}是一个概念。\n\n")).collect();
         // Each word has a synonym the corpus also has, in another entry.
-        std::fs::write(
-            dir.path().join("qa2.md"),
-            "#### 别名\n\nprocess thread coroutine memory cache lock queue pipe signal socket port route\n",
-        )
-        .unwrap();
-        let glossary: String = words
-            .iter()
-            .zip([
-                "process",
-                "thread",
-                "coroutine",
-                "memory",
-                "cache",
-                "lock",
-                "queue",
-                "pipe",
-                "signal",
-                "socket",
-                "port",
-                "route",
-            ])
-            .map(|(zh, en)| format!("{en} = [\"{zh}\"]\n"))
-            .collect();
-        std::fs::write(dir.path().join("glossary.toml"), format!("[x]\n{glossary}")).unwrap();
-        let corpus = crate::load::load(dir.path()).unwrap();
-        index::build(&corpus, "corpus", &dir.path().join("index")).unwrap();
-        let engine = Engine::open(&dir.path().join("index")).unwrap();
-        let question = words.join("和");
-        let analysis = analyze(&question, &engine.lexicon(&|w| engine.doc_freq(w)));
+        let synonyms: String = words.iter().map(|(_, en)| format!("{en} ")).collect();
+        let glossary: String = words.iter().map(|(zh, en)| format!("{en} = [\"{zh}\"]\n")).collect();
+        let (_dir, engine) = engine_of(&[
+            ("qa.md", &corpus),
+            ("qa2.md", &format!("#### 别名\n\n{synonyms}\n")),
+            ("glossary.toml", &format!("[x]\n{glossary}")),
+        ]);
+        let question = words.map(|(zh, _)| zh).join("和");
+        let analysis = engine.analyze(&question);
         let query = format!("{:?}", engine.query(&engine.searcher, &analysis));
         assert_eq!(query.matches("Term(field=").count(), MAX_CLAUSES, "{query}");
         let question_field = format!("Term(field={}, type=Str, ", engine.fields.question.field_id());
-        for word in words {
+        for (word, _) in words {
             assert!(query.contains(&format!("{question_field}\"{word}\")")), "{word} has no title clause: {query}");
         }
     }
@@ -895,16 +900,11 @@ mod tests {
 
     #[test]
     fn a_single_ideograph_glossary_term_is_evidence() {
-        let dir = tempfile::tempdir().unwrap();
         let corpus =
             "#### 什么是GIL锁？\n\nGIL 是解释器里的一把全局锁。\n\n#### 进程和线程的区别？\n\n进程是资源分配的单位。\n";
-        std::fs::write(dir.path().join("qa.md"), corpus).unwrap();
-        std::fs::write(dir.path().join("glossary.toml"), "[x]\nlock = [\"锁\", \"加锁\"]\n").unwrap();
-        let corpus = crate::load::load(dir.path()).unwrap();
-        index::build(&corpus, "corpus", &dir.path().join("index")).unwrap();
-        let engine = Engine::open(&dir.path().join("index")).unwrap();
+        let (_dir, engine) = engine_of(&[("qa.md", corpus), ("glossary.toml", "[x]\nlock = [\"锁\", \"加锁\"]\n")]);
         let evidence = |question: &str| {
-            let analysis = analyze(question, &engine.lexicon(&|w| engine.doc_freq(w)));
+            let analysis = engine.analyze(question);
             engine.rank(&engine.searcher, &analysis).first().map(|s| s.evidence)
         };
         assert_eq!(evidence("锁"), Some(true));
