@@ -121,13 +121,15 @@ impl Glossary {
 /// can, then the leftmost-longest: `http响应码` is `http` + `响应码`
 /// (status code), not `http响应` (response) + `码`.
 fn most_covering(mentions: &[Mention]) -> Vec<usize> {
+    // The first mention after mention i that does not overlap it.
+    let next: Vec<usize> =
+        (0..mentions.len()).map(|i| i + mentions[i..].partition_point(|m| m.start < mentions[i].end)).collect();
     // best[i]: (bytes covered, fewer mentions) from mention i on, and
     // whether mention i is taken.
     let mut best: Vec<((usize, std::cmp::Reverse<usize>), bool)> =
         vec![((0, std::cmp::Reverse(0)), false); mentions.len() + 1];
     for i in (0..mentions.len()).rev() {
-        let next = i + mentions[i..].partition_point(|m| m.start < mentions[i].end);
-        let ((covered, std::cmp::Reverse(count)), _) = best[next];
+        let ((covered, std::cmp::Reverse(count)), _) = best[next[i]];
         let take = (covered + mentions[i].end - mentions[i].start, std::cmp::Reverse(count + 1));
         best[i] = if take >= best[i + 1].0 { (take, true) } else { (best[i + 1].0, false) };
     }
@@ -136,7 +138,7 @@ fn most_covering(mentions: &[Mention]) -> Vec<usize> {
     while i < mentions.len() {
         if best[i].1 {
             chosen.push(i);
-            i += mentions[i..].partition_point(|m| m.start < mentions[i].end);
+            i = next[i];
         } else {
             i += 1;
         }
