@@ -5,12 +5,11 @@
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use tantivy::tokenizer::PreTokenizedString;
 
 use crate::corpus::Entry;
 use crate::glossary::Glossary;
 use crate::progress::Progress;
-use crate::segment::{self, Segmenter};
+use crate::segment::Segmenter;
 
 /// The words found so far, numbered as they are first seen. Entries keep
 /// their words as these numbers, 4 bytes a word, so that a large corpus's
@@ -76,11 +75,18 @@ impl TextWords {
         &self.mentions
     }
 
-    /// `text`, which these are the words of, with its index words as tantivy
-    /// tokens: what the tokenizer registered for the field would find.
-    pub fn pre_tokenized(&self, text: &str, vocabulary: &Vocabulary) -> PreTokenizedString {
-        let words = self.index_words().iter().map(|&id| vocabulary.word(id).to_string());
-        PreTokenizedString { text: text.to_string(), tokens: segment::tokens(words) }
+    /// Its index words with a space between two, as the index takes them. No
+    /// word holds white space: the segmenter splits text there.
+    pub fn listed(&self, vocabulary: &Vocabulary) -> String {
+        let words = self.index_words().iter().map(|&id| vocabulary.word(id));
+        let mut out = String::with_capacity(self.ids.len() * 7);
+        for word in words {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out
     }
 }
 

@@ -21,12 +21,12 @@ use crate::analysis::{EntryWords, TextWords, Vocabulary};
 use crate::corpus::Entry;
 use crate::load::{self, Corpus};
 use crate::progress::{Progress, Silent};
-use crate::segment::{CharPairTokenizer, Segmenter, WordTokenizer, compact_dictionary};
+use crate::segment::{ListedWords, Segmenter, char_pairs, compact_dictionary};
 use crate::{Error, related};
 
 /// Bumped whenever the schema or the way text is indexed changes, so that an
 /// index built by an older qabot is rebuilt.
-pub const SCHEMA_VERSION: u32 = 18;
+pub const SCHEMA_VERSION: u32 = 19;
 
 pub(crate) const META_FILE: &str = "qabot.json";
 pub(crate) const DICT_FILE: &str = "words.txt";
@@ -34,8 +34,9 @@ pub(crate) const GLOSSARY_COPY: &str = "glossary.toml";
 /// The glossary's word matcher, built: a one-shot answer need not build it.
 pub(crate) const GLOSSARY_MATCHER: &str = "glossary.daac";
 
-const WORDS: &str = "qabot_words";
-const PAIRS: &str = "qabot_pairs";
+/// The tokenizer of every indexed text field: a build gives each field its
+/// words already found, one space between two (see [`entry_document`]).
+const LISTED: &str = "qabot_listed";
 
 /// What the index was built from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -72,12 +73,17 @@ pub(crate) struct Fields {
     pub id: Field,
     pub file: Field,
     pub line: Field,
+    /// The words of the question, context and answer, indexed; their texts
+    /// are stored in the three fields after them.
     pub question: Field,
+    pub context: Field,
+    pub answer: Field,
+    pub question_text: Field,
+    pub context_text: Field,
+    pub answer_text: Field,
     /// The question again, as a fast field: read per candidate without
     /// decoding the stored document.
     pub title: Field,
-    pub context: Field,
-    pub answer: Field,
     pub title_pairs: Field,
     pub category: Field,
     pub tags: Field,
@@ -86,21 +92,23 @@ pub(crate) struct Fields {
 
 pub(crate) fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let text = |tokenizer: &str, stored: bool| {
+    let listed = || {
         let indexing =
-            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs);
-        let options = TextOptions::default().set_indexing_options(indexing);
-        if stored { options.set_stored() } else { options }
+            TextFieldIndexing::default().set_tokenizer(LISTED).set_index_option(IndexRecordOption::WithFreqs);
+        TextOptions::default().set_indexing_options(indexing)
     };
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED | FAST),
         file: builder.add_text_field("file", STRING | STORED | FAST),
         line: builder.add_u64_field("line", STORED),
-        question: builder.add_text_field("question", text(WORDS, true)),
+        question: builder.add_text_field("question", listed()),
+        context: builder.add_text_field("context", listed()),
+        answer: builder.add_text_field("answer", listed()),
+        question_text: builder.add_text_field("question_text", STORED),
+        context_text: builder.add_text_field("context_text", STORED),
+        answer_text: builder.add_text_field("answer_text", STORED),
         title: builder.add_text_field("title", TextOptions::default().set_fast("raw")),
-        context: builder.add_text_field("context", text(WORDS, true)),
-        answer: builder.add_text_field("answer", text(WORDS, true)),
-        title_pairs: builder.add_text_field("title_pairs", text(PAIRS, false)),
+        title_pairs: builder.add_text_field("title_pairs", listed()),
         category: builder.add_text_field("category", STRING | STORED),
         tags: builder.add_text_field("tags", STORED),
         related: builder.add_text_field("related", STORED),
@@ -108,9 +116,8 @@ pub(crate) fn schema() -> (Schema, Fields) {
     (builder.build(), fields)
 }
 
-pub(crate) fn register_tokenizers(index: &Index, segmenter: &Segmenter) {
-    index.tokenizers().register(WORDS, WordTokenizer(segmenter.clone()));
-    index.tokenizers().register(PAIRS, CharPairTokenizer);
+pub(crate) fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(LISTED, ListedWords);
 }
 
 /// Whether an index directory can serve the corpus as it is now.
@@ -241,7 +248,7 @@ fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path, progress: &dyn P
 
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
-    register_tokenizers(&index, &segmenter);
+    register_tokenizers(&index);
     let mut writer = index.writer_with_num_threads(1, 64 * 1024 * 1024)?;
     progress.stage("indexing", entries);
     for ((entry, words), related) in corpus.entries.iter().zip(&words).zip(&related) {
@@ -267,11 +274,12 @@ fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path, progress: &dyn P
     write_file(&dir.join(META_FILE), &meta)
 }
 
-/// An entry's document, one value per field. Its texts come with their
-/// `words`, so that tantivy need not segment them again; they are stored as
-/// plain text all the same. A map rather than a `TantivyDocument`: that one
-/// keeps pre-tokenized text as JSON, written on adding and parsed on every
-/// read, which costs more than segmenting.
+/// An entry's document, one value per field. Each text is stored as it is
+/// and indexed as its `words`, found once and listed with a space between
+/// two, so that tantivy need not segment it again. (tantivy's own
+/// pre-tokenized text costs a string per word, which its one indexing
+/// thread copies twice more.) The title's character pairs are found here as
+/// well, on the thread that feeds tantivy's.
 pub(crate) fn entry_document(
     f: &Fields,
     entry: &Entry,
@@ -280,16 +288,19 @@ pub(crate) fn entry_document(
     related: &[(String, f32)],
 ) -> BTreeMap<Field, OwnedValue> {
     let text = |text: &str| OwnedValue::Str(text.to_string());
-    let segmented = |text: &str, words: &TextWords| OwnedValue::PreTokStr(words.pre_tokenized(text, vocabulary));
+    let listed = |words: &TextWords| OwnedValue::Str(words.listed(vocabulary));
     BTreeMap::from([
         (f.id, text(&entry.id)),
         (f.file, text(&entry.file)),
         (f.line, OwnedValue::U64(entry.line as u64)),
-        (f.question, segmented(&entry.question, &words.question)),
+        (f.question, listed(&words.question)),
+        (f.context, listed(&words.context)),
+        (f.answer, listed(&words.answer)),
+        (f.question_text, text(&entry.question)),
+        (f.context_text, text(&entry.context)),
+        (f.answer_text, text(&entry.answer)),
         (f.title, text(&entry.question)),
-        (f.context, segmented(&entry.context, &words.context)),
-        (f.answer, segmented(&entry.answer, &words.answer)),
-        (f.title_pairs, text(&entry.question)),
+        (f.title_pairs, OwnedValue::Str(char_pairs(&entry.question).join(" "))),
         (f.category, text(&entry.category)),
         (f.tags, OwnedValue::Str(entry.tags.join("\n"))),
         (f.related, OwnedValue::Str(format_related(related))),

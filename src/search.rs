@@ -153,7 +153,7 @@ impl Engine {
         let glossary = Glossary::parse_with_stored(&glossary_text, &stored_matcher).map_err(|e| corrupt(&e))?;
         let index = Index::open_in_dir(dir).map_err(|e| corrupt(&e))?;
         let (_, fields) = index::schema();
-        index::register_tokenizers(&index, &segmenter);
+        index::register_tokenizers(&index);
         let reader: IndexReader =
             index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| corrupt(&e))?;
         let searcher = reader.searcher();
@@ -618,11 +618,11 @@ impl Engine {
         let f = &self.fields;
         let text = |field| document.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
         let line = document.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0);
-        let (context, answer) = (text(f.context), text(f.answer));
+        let (context, answer) = (text(f.context_text), text(f.answer_text));
         let answer = if context.is_empty() { answer } else { format!("{context}\n\n{answer}") };
         Hit {
             id: text(f.id),
-            question: text(f.question),
+            question: text(f.question_text),
             answer,
             category: text(f.category),
             score: (score * 1000.0).round() / 1000.0,

@@ -231,71 +231,43 @@ fn write_dictionary(words: &BTreeMap<String, usize>) -> String {
     out
 }
 
-/// tantivy tokenizer over a [`Segmenter`]: [`Segmenter::index_words`]. A
-/// build gives tantivy these words already found (see `analysis`), but
-/// tantivy wants each indexed field's tokenizer registered all the same, and
-/// it is what a plain text value in those fields would be cut with.
-#[derive(Clone)]
-pub struct WordTokenizer(pub Segmenter);
-
-/// tantivy tokenizer for typo-tolerant title matching: overlapping pairs of
-/// ideographs (三次握受 → 三次, 次握, 握受) and of their pinyin syllables
-/// (防火强 → fang|huo, huo|qiang), so a wrong character or a homophone typed
-/// with a pinyin input method still shares most pairs with the title.
+/// tantivy tokenizer of the index's text fields: the words of a text found
+/// beforehand ([`Segmenter::index_words`], or the title's [`char_pairs`]),
+/// with a space between two. One string a field, not one a word: handing
+/// tantivy its words is the part of a build it does on one thread.
 #[derive(Clone, Default)]
-pub struct CharPairTokenizer;
+pub struct ListedWords;
 
-/// A token stream over words computed up front.
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
-    index: usize,
+/// The words of a [`ListedWords`] text, one at a time in the same token.
+pub struct ListedWordStream<'a> {
+    words: std::str::Split<'a, char>,
+    token: Token,
 }
 
-impl VecTokenStream {
-    fn new(words: Vec<String>) -> Self {
-        VecTokenStream { tokens: tokens(words), index: 0 }
+impl Tokenizer for ListedWords {
+    type TokenStream<'a> = ListedWordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ListedWordStream<'a> {
+        let token = Token { position: usize::MAX, ..Token::default() };
+        ListedWordStream { words: text.split(' '), token }
     }
 }
 
-/// Words as tantivy tokens, numbered in order. The index records neither
-/// positions nor offsets, so these are all a token needs; a build hands its
-/// words to tantivy as these tokens rather than have them found again.
-pub fn tokens(words: impl IntoIterator<Item = String>) -> Vec<Token> {
-    words
-        .into_iter()
-        .enumerate()
-        .map(|(position, text)| Token { offset_from: 0, offset_to: 0, position, text, position_length: 1 })
-        .collect()
-}
-
-impl TokenStream for VecTokenStream {
+impl TokenStream for ListedWordStream<'_> {
     fn advance(&mut self) -> bool {
-        self.index += 1;
-        self.index <= self.tokens.len()
+        let Some(word) = self.words.by_ref().find(|word| !word.is_empty()) else { return false };
+        self.token.text.clear();
+        self.token.text.push_str(word);
+        self.token.position = self.token.position.wrapping_add(1);
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.index - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.index - 1]
-    }
-}
-
-impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(self.0.index_words(text))
-    }
-}
-
-impl Tokenizer for CharPairTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(char_pairs(text))
+        &mut self.token
     }
 }
 
@@ -367,6 +339,18 @@ mod tests {
     #[test]
     fn glossary_words_stay_whole() {
         assert!(compact(&["GIL"]).words("全局解释器锁").contains(&"全局解释器锁".to_string()));
+    }
+
+    #[test]
+    fn listed_words_are_read_back_one_token_each() {
+        let mut tokenizer = ListedWords;
+        let mut stream = tokenizer.token_stream("三次握手 tcp  fang|huo");
+        let mut read = Vec::new();
+        while stream.advance() {
+            read.push((stream.token().text.clone(), stream.token().position));
+        }
+        let expected = [("三次握手", 0), ("tcp", 1), ("fang|huo", 2)];
+        assert_eq!(read, expected.map(|(word, position)| (word.to_string(), position)));
     }
 
     #[test]

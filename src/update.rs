@@ -114,7 +114,7 @@ fn apply(
         merge_dictionaries(&old_dictionary, &compact_dictionary(texts, &[]))
     };
     let segmenter = Segmenter::from_dictionary(dictionary.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
-    index::register_tokenizers(&index, &segmenter);
+    index::register_tokenizers(&index);
     let mut vocabulary = Vocabulary::default();
     let mut documents = Vec::new();
     let mut kept = HashSet::new();
@@ -207,7 +207,7 @@ impl Previous {
             for address in addresses {
                 let Ok(document) = searcher.doc::<TantivyDocument>(address) else { continue };
                 let text = |field| document.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
-                let (question, context, answer) = (text(f.question), text(f.context), text(f.answer));
+                let (question, context, answer) = (text(f.question_text), text(f.context_text), text(f.answer_text));
                 let line = document.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0);
                 let content = text_key(question, context, answer);
                 let document =
