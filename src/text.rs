@@ -8,15 +8,19 @@ use std::sync::LazyLock;
 /// that what people type with a Chinese input method matches the index.
 /// Web addresses are dropped (see [`without_urls`]).
 pub fn normalize(text: &str) -> String {
-    let folded: String = text
-        .chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect();
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            // Most of a corpus, and what needs no case table.
+            _ if c.is_ascii() => folded.push(c.to_ascii_lowercase()),
+            _ if is_han(c) => folded.push(c),
+            '\u{FF01}'..='\u{FF5E}' => {
+                folded.extend(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c).to_lowercase());
+            }
+            '\u{3000}' => folded.push(' '),
+            _ => folded.extend(c.to_lowercase()),
+        }
+    }
     if folded.contains("://") { without_urls(&folded) } else { folded }
 }
 
@@ -369,6 +373,11 @@ mod tests {
             let once = normalize(&c.to_string());
             assert_eq!(normalize(&once), once, "U+{:04X}", c as u32);
         }
+    }
+
+    #[test]
+    fn full_width_and_every_script_are_folded_to_lower_case() {
+        assert_eq!(normalize("ＴＣＰ\u{3000}和 ÀB、ΣΑ與Дом"), "tcp 和 àb、σα與дом");
     }
 
     #[test]
