@@ -13,7 +13,7 @@
 //! a person who just read one does not want the other suggested.
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::analysis::{EntryWords, TextWords, Vocabulary};
 use crate::corpus::Entry;
@@ -48,7 +48,7 @@ pub fn compute(
     let mut terms = Terms::new(vocabulary);
     let bags: Vec<FxHashMap<u32, f32>> = words.iter().map(|w| terms.bag(w)).collect();
     let vectors = tf_idf(&bags, terms.count());
-    let titles: Vec<FxHashSet<String>> = words.par_iter().map(|w| terms.title_set(&w.question)).collect();
+    let titles: Vec<Title<u32>> = words.par_iter().map(|w| terms.title(&w.question)).collect();
 
     let mut postings: Vec<Vec<(usize, f32)>> = vec![Vec::new(); terms.count()];
     for (i, vector) in vectors.iter().enumerate() {
@@ -134,7 +134,7 @@ fn ranked(
 
 /// The best [`MAX_RELATED`] of `ranked` that are not duplicates of entry `i`,
 /// best first.
-fn best_distinct(i: usize, mut ranked: Vec<(usize, f32)>, titles: &[FxHashSet<String>]) -> Vec<(usize, f32)> {
+fn best_distinct(i: usize, mut ranked: Vec<(usize, f32)>, titles: &[Title<u32>]) -> Vec<(usize, f32)> {
     let best_first = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     // Only the best few need sorting (and a duplicate check), unless
     // too many of them are duplicates.
@@ -157,8 +157,9 @@ pub fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glo
     let mut vocabulary = Vocabulary::default();
     let words: Vec<TextWords> =
         questions.iter().map(|q| TextWords::of(q, segmenter, glossary, &mut vocabulary)).collect();
-    let terms = Terms::new(&vocabulary);
-    let titles: Vec<FxHashSet<String>> = words.iter().map(|w| terms.title_set(w)).collect();
+    let mut terms = Terms::new(&vocabulary);
+    words.iter().for_each(|w| terms.numbered(w, |_| ()));
+    let titles: Vec<Title<u32>> = words.iter().map(|w| terms.title(w)).collect();
     let mut pairs = Vec::new();
     for i in 0..titles.len() {
         for j in i + 1..titles.len() {
@@ -170,20 +171,54 @@ pub fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glo
     pairs
 }
 
-/// Whether two questions' word sets make them the same question.
-pub fn is_duplicate(a: &FxHashSet<String>, b: &FxHashSet<String>) -> bool {
-    if a.is_empty() || b.is_empty() {
+/// A question's terms, each once, and those of them that are names (words
+/// with a Latin letter): what tells two questions apart. Both sorted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Title<T> {
+    terms: Vec<T>,
+    names: Vec<T>,
+}
+
+impl<T: Ord + Clone> Title<T> {
+    fn new(terms: impl IntoIterator<Item = T>, is_name: impl Fn(&T) -> bool) -> Self {
+        let mut terms: Vec<T> = terms.into_iter().collect();
+        terms.sort_unstable();
+        terms.dedup();
+        let names = terms.iter().filter(|term| is_name(term)).cloned().collect();
+        Title { terms, names }
+    }
+}
+
+/// Whether two questions' terms make them the same question.
+pub fn is_duplicate<T: Ord>(a: &Title<T>, b: &Title<T>) -> bool {
+    if a.terms.is_empty() || b.terms.is_empty() {
         return false;
     }
     // Questions naming different things (asyncio, gevent) are different
     // questions however alike the rest of their wording.
-    let is_name = |w: &&String| w.chars().any(|c| c.is_ascii_alphabetic());
-    let named = |set: &FxHashSet<String>| set.iter().any(|w| is_name(&w));
-    if named(a) && named(b) && !a.iter().filter(is_name).any(|w| b.contains(w)) {
+    if !a.names.is_empty() && !b.names.is_empty() && shared(&a.names, &b.names) == 0 {
         return false;
     }
-    let shared = a.intersection(b).count() as f32;
-    shared / a.len().min(b.len()) as f32 >= DUPLICATE_OVERLAP && shared / a.len().max(b.len()) as f32 >= 0.5
+    let shared = shared(&a.terms, &b.terms) as f32;
+    let (a, b) = (a.terms.len(), b.terms.len());
+    shared / a.min(b) as f32 >= DUPLICATE_OVERLAP && shared / a.max(b) as f32 >= 0.5
+}
+
+/// How many items two sorted lists of distinct items share.
+fn shared<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => (i, j, count) = (i + 1, j + 1, count + 1),
+        }
+    }
+    count
+}
+
+fn is_name(word: &str) -> bool {
+    word.chars().any(|c| c.is_ascii_alphabetic())
 }
 
 /// Turns words into comparable terms: glossary words become their group.
@@ -195,44 +230,36 @@ struct Terms<'v> {
     /// every word of every text, so by number rather than by spelling.
     words: Vec<Option<Option<u32>>>,
     groups: FxHashMap<usize, u32>,
-    count: u32,
+    /// Whether each term is a name (see [`Title`]); a group is not.
+    names: Vec<bool>,
 }
 
 impl<'v> Terms<'v> {
     fn new(vocabulary: &'v Vocabulary) -> Self {
-        Terms { vocabulary, words: vec![None; vocabulary.len()], groups: FxHashMap::default(), count: 0 }
+        let words = vec![None; vocabulary.len()];
+        Terms { vocabulary, words, groups: FxHashMap::default(), names: Vec::new() }
     }
 
     fn count(&self) -> usize {
-        self.count as usize
+        self.names.len()
     }
 
-    /// The spelled terms of a text, for comparing titles.
-    fn of(&self, text: &TextWords, mut add: impl FnMut(String)) {
-        for group in text.mentions() {
-            add(format!("§{group}"));
-        }
-        for word in text.words().iter().map(|&id| self.vocabulary.word(id)) {
-            if meaningful(word) {
-                add(word.to_string());
-            }
-        }
-    }
-
-    /// The numbered terms of a text, in the order of [`Terms::of`].
+    /// The terms of a text, numbered: first the glossary groups it mentions,
+    /// then its [`meaningful`] words.
     fn numbered(&mut self, text: &TextWords, mut add: impl FnMut(u32)) {
         for &group in text.mentions() {
-            let next = self.count;
+            let next = self.names.len() as u32;
             add(*self.groups.entry(group).or_insert_with(|| {
-                self.count += 1;
+                self.names.push(false);
                 next
             }));
         }
         for &word in text.words() {
             let term = self.words[word as usize].get_or_insert_with(|| {
-                meaningful(self.vocabulary.word(word)).then(|| {
-                    self.count += 1;
-                    self.count - 1
+                let spelled = self.vocabulary.word(word);
+                meaningful(spelled).then(|| {
+                    self.names.push(is_name(spelled));
+                    self.names.len() as u32 - 1
                 })
             });
             if let Some(term) = *term {
@@ -249,18 +276,17 @@ impl<'v> Terms<'v> {
         bag
     }
 
-    fn title_set(&self, question: &TextWords) -> FxHashSet<String> {
-        let mut set = FxHashSet::default();
-        self.of(question, |t| {
-            set.insert(t);
-        });
-        set
+    /// The terms of a question already [`Terms::numbered`].
+    fn title(&self, question: &TextWords) -> Title<u32> {
+        let groups = question.mentions().iter().filter_map(|group| self.groups.get(group).copied());
+        let words = question.words().iter().filter_map(|&word| self.words[word as usize].flatten());
+        Title::new(groups.chain(words), |&term| self.names[term as usize])
     }
 }
 
 /// The subject words of a question (no glossary folding).
-pub fn title_words(question: &str, segmenter: &Segmenter) -> FxHashSet<String> {
-    segmenter.words(question).into_iter().filter(|w| meaningful(w)).collect()
+pub fn title_words(question: &str, segmenter: &Segmenter) -> Title<String> {
+    Title::new(segmenter.words(question).into_iter().filter(|w| meaningful(w)), |w| is_name(w))
 }
 
 fn meaningful(word: &str) -> bool {
