@@ -21,7 +21,7 @@ use crate::analysis::{EntryWords, TextWords, Vocabulary};
 use crate::corpus::Entry;
 use crate::load::{self, Corpus};
 use crate::progress::{Progress, Silent};
-use crate::segment::{ListedWords, Segmenter, char_pairs, compact_dictionary};
+use crate::segment::{FullDictionary, ListedWords, Segmenter, char_pairs, compact_dictionary_from};
 use crate::{Error, related};
 
 /// Bumped whenever the schema or the way text is indexed changes, so that an
@@ -179,6 +179,28 @@ pub fn build_reporting(
     index_dir: &Path,
     progress: &dyn Progress,
 ) -> Result<BuildReport, Error> {
+    build_from(corpus, corpus_label, index_dir, progress, FullDictionary::load)
+}
+
+/// Loads the corpus in `corpus_dir` and builds its index, the way
+/// [`build_reporting`] does. jieba's full dictionary is read on another
+/// thread meanwhile: a build needs both, and reading either keeps one core
+/// busy for about 100 ms.
+pub fn load_and_build(corpus_dir: &Path, index_dir: &Path, progress: &dyn Progress) -> Result<BuildReport, Error> {
+    let full = std::thread::spawn(FullDictionary::load);
+    let corpus = load::load(corpus_dir)?;
+    let full = || full.join().unwrap_or_else(|_| FullDictionary::load());
+    build_from(&corpus, &corpus_dir.to_string_lossy(), index_dir, progress, full)
+}
+
+/// [`build_reporting`], with `full` to give it jieba's full dictionary.
+fn build_from(
+    corpus: &Corpus,
+    corpus_label: &str,
+    index_dir: &Path,
+    progress: &dyn Progress,
+    full: impl FnOnce() -> FullDictionary,
+) -> Result<BuildReport, Error> {
     let started = Instant::now();
     if corpus.errors().next().is_some() {
         return Err(Error::InvalidCorpus(corpus.errors().cloned().collect()));
@@ -186,7 +208,7 @@ pub fn build_reporting(
     let staging = sibling(index_dir, "building");
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| Error::Io(staging.clone(), e))?;
-    let written = write_index(corpus, corpus_label, &staging, progress);
+    let written = write_index(corpus, corpus_label, &staging, progress, full());
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
@@ -214,9 +236,7 @@ pub fn ensure_fresh(
     let report = match status {
         Status::Fresh => return Ok(None),
         Status::Stale => crate::update::update(corpus_dir, index_dir)?,
-        Status::Missing | Status::Corrupt(_) => {
-            build_reporting(&load::load(corpus_dir)?, &corpus_dir.to_string_lossy(), index_dir, progress)?
-        }
+        Status::Missing | Status::Corrupt(_) => load_and_build(corpus_dir, index_dir, progress)?,
     };
     Ok(Some((status, report)))
 }
@@ -232,13 +252,19 @@ impl std::fmt::Display for Status {
     }
 }
 
-fn write_index(corpus: &Corpus, corpus_label: &str, dir: &Path, progress: &dyn Progress) -> Result<(), Error> {
+fn write_index(
+    corpus: &Corpus,
+    corpus_label: &str,
+    dir: &Path,
+    progress: &dyn Progress,
+    full: FullDictionary,
+) -> Result<(), Error> {
     let entries = corpus.entries.len() as u64;
     progress.stage("reading words", entries);
     let texts = corpus.entries.par_iter().inspect(|_| progress.advance(1)).flat_map_iter(Entry::texts);
     let function_words = crate::text::function_words().map(str::to_string);
     let glossary_words: Vec<String> = corpus.glossary.words().cloned().chain(function_words).collect();
-    let dictionary = compact_dictionary(texts, &glossary_words);
+    let dictionary = compact_dictionary_from(full, texts, &glossary_words);
     let segmenter = Segmenter::from_dictionary(dictionary.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
     progress.stage("segmenting", entries);
     let mut vocabulary = Vocabulary::default();

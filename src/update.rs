@@ -34,7 +34,7 @@ const MAX_CHANGED_SHARE: f32 = 0.2;
 pub fn update(corpus_dir: &Path, index_dir: &Path) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let label = corpus_dir.to_string_lossy();
-    let rebuild = || index::build(&load::load(corpus_dir)?, &label, index_dir);
+    let rebuild = || index::load_and_build(corpus_dir, index_dir, &crate::progress::Silent);
     let meta = match index::read_meta(index_dir) {
         Ok(meta) if meta.schema_version == SCHEMA_VERSION && !meta.files.is_empty() => meta,
         _ => return rebuild(),

@@ -48,9 +48,7 @@ pub fn open_engine(paths: &Paths) -> anyhow::Result<Engine> {
         Ok(engine) => Ok(engine),
         Err(Error::CorruptIndex(dir, why)) => {
             eprintln!("qabot: index at {} is unreadable ({why}); rebuilding it", dir.display());
-            let corpus = qabot::load::load(&paths.corpus)?;
-            let report =
-                index::build_reporting(&corpus, &paths.corpus.to_string_lossy(), &paths.index, &*progress_bar())?;
+            let report = index::load_and_build(&paths.corpus, &paths.index, &*progress_bar())?;
             say_built(&report, "rebuilt");
             Ok(Engine::open(&paths.index)?)
         }
@@ -104,8 +102,7 @@ fn say_built(report: &BuildReport, why: &str) {
 
 /// `qabot index`: always rebuilds.
 pub fn build_index(paths: &Paths) -> anyhow::Result<()> {
-    let corpus = qabot::load::load(&paths.corpus)?;
-    let report = index::build_reporting(&corpus, &paths.corpus.to_string_lossy(), &paths.index, &*progress_bar())
+    let report = index::load_and_build(&paths.corpus, &paths.index, &*progress_bar())
         .with_context(|| format!("building the index in {}", paths.index.display()))?;
     say_built(&report, "qabot index");
     Ok(())
