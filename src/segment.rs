@@ -189,7 +189,8 @@ pub fn compact_dictionary_from<'a>(
         }
     }
     // Each word's frequency is worked out once, whichever texts it is in.
-    for word in dictionary_words_in(texts, &full, &words) {
+    let found = dictionary_words_in(texts, &full, &words.keys().map(String::as_str).collect());
+    for word in found {
         let freq = full.suggest_freq(&word).saturating_sub(1).max(1);
         words.insert(word, freq);
     }
@@ -201,17 +202,18 @@ pub fn compact_dictionary_from<'a>(
 fn dictionary_words_in<'a>(
     texts: impl IntoParallelIterator<Item = &'a str>,
     dictionary: &Jieba,
-    known: &BTreeMap<String, usize>,
+    known: &FxHashSet<&str>,
 ) -> FxHashSet<String> {
     texts
         .into_par_iter()
         .fold(FxHashSet::default, |mut found, text| {
             for token in dictionary.cut_all(&normalize(text)) {
                 let word = token.word;
-                if word.chars().count() > 1
+                // Most words were seen before: that is the first question.
+                if !found.contains(word)
+                    && word.chars().nth(1).is_some()
                     && word.chars().any(is_han)
-                    && !known.contains_key(word)
-                    && !found.contains(word)
+                    && !known.contains(word)
                     && dictionary.has_word(word)
                 {
                     found.insert(word.to_string());
