@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use crate::corpus::Entry;
 use crate::glossary::Glossary;
 use crate::progress::Progress;
-use crate::segment::Segmenter;
+use crate::segment::{Analysis, Segmenter};
 
 /// The words found so far, numbered as they are first seen. Entries keep
 /// their words as these numbers, 4 bytes a word, so that a large corpus's
@@ -21,12 +21,14 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    fn id(&mut self, word: String) -> u32 {
-        let next = self.words.len() as u32;
-        *self.ids.entry(word).or_insert_with_key(|word| {
-            self.words.push(word.clone());
-            next
-        })
+    fn id(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.ids.insert(word.to_string(), id);
+        self.words.push(word.to_string());
+        id
     }
 
     pub fn word(&self, id: u32) -> &str {
@@ -140,8 +142,7 @@ const BATCH: usize = 1024;
 /// One text's words as the segmenter finds them, before they are numbered:
 /// what any thread can find on its own.
 struct FoundWords {
-    words: Vec<String>,
-    extra: Vec<String>,
+    analysis: Analysis,
     mentions: Box<[usize]>,
 }
 
@@ -149,7 +150,7 @@ impl FoundWords {
     fn of(text: &str, segmenter: &Segmenter, glossary: &Glossary) -> FoundWords {
         let analysis = segmenter.analyze(text);
         let mentions = glossary.mentions(&analysis.normalized).into_iter().map(|m| m.group).collect();
-        FoundWords { words: analysis.words, extra: analysis.extra, mentions }
+        FoundWords { analysis, mentions }
     }
 
     /// The words of an entry's question, context and answer.
@@ -158,8 +159,8 @@ impl FoundWords {
     }
 
     fn numbered(self, vocabulary: &mut Vocabulary) -> TextWords {
-        let words = self.words.len();
-        let ids = self.words.into_iter().chain(self.extra).map(|word| vocabulary.id(word)).collect();
+        let words = self.analysis.words().count();
+        let ids = self.analysis.words().chain(self.analysis.extra()).map(|word| vocabulary.id(word)).collect();
         TextWords { ids, words, mentions: self.mentions }
     }
 }

@@ -49,11 +49,11 @@ impl Segmenter {
     /// also yield `syn`), but `threading.local` yields its parts too.
     /// Punctuation and white space are dropped; Latin text is lower-cased.
     pub fn words(&self, text: &str) -> Vec<String> {
-        self.normalized_words(&normalize(text))
+        self.normalized_words(&normalize(text)).into_iter().map(str::to_string).collect()
     }
 
-    /// [`Segmenter::words`] of already normalized text.
-    fn normalized_words(&self, normalized: &str) -> Vec<String> {
+    /// [`Segmenter::words`] of already normalized text, as parts of it.
+    fn normalized_words<'t>(&self, normalized: &'t str) -> Vec<&'t str> {
         let mut out = Vec::new();
         for token in self.jieba.cut(normalized, true) {
             let word = token.word;
@@ -63,19 +63,13 @@ impl Segmenter {
             if word.chars().any(is_han) {
                 if word.chars().count() > 2 {
                     let inner = self.jieba.cut_for_search(word, false);
-                    out.extend(
-                        inner
-                            .iter()
-                            .map(|t| t.word)
-                            .filter(|w| *w != word && w.chars().all(is_han))
-                            .map(str::to_string),
-                    );
+                    out.extend(inner.iter().map(|t| t.word).filter(|w| *w != word && w.chars().all(is_han)));
                 }
                 // A dictionary word mixing scripts (hosts文件) also holds its
                 // Latin word, unless that is a two-letter abbreviation (io, ip),
                 // which says too little without the rest.
                 let latin = word.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| p.len() > 2 && *p != word);
-                out.extend(latin.map(str::to_string));
+                out.extend(latin);
             } else if word.contains(['.', '_', '-']) {
                 // threading.local → threading, local; a dotted name's parts
                 // may be names themselves: Propagation.REQUIRES_NEW →
@@ -83,16 +77,16 @@ impl Segmenter {
                 for part in word.split('.').filter(|p| p.len() > 1 && is_word(p)) {
                     if part.contains(['_', '-']) {
                         let pieces = part.split(['_', '-']).filter(|p| p.len() > 1 && is_word(p));
-                        out.extend(pieces.map(str::to_string));
+                        out.extend(pieces);
                         if part != word {
-                            out.push(part.to_string());
+                            out.push(part);
                         }
                     } else {
-                        out.push(part.to_string());
+                        out.push(part);
                     }
                 }
             }
-            out.push(word.to_string());
+            out.push(word);
         }
         out
     }
@@ -113,9 +107,8 @@ impl Segmenter {
     /// where the text was segmented differently (阻塞与非阻塞 is cut 阻塞 / 与非 /
     /// 阻塞, yet holds 非阻塞).
     pub fn index_words(&self, text: &str) -> Vec<String> {
-        let Analysis { mut words, extra, .. } = self.analyze(text);
-        words.extend(extra);
-        words
+        let analysis = self.analyze(text);
+        analysis.words().chain(analysis.extra()).map(str::to_string).collect()
     }
 
     /// Everything a build reads from a text, segmenting it once: the text
@@ -124,13 +117,18 @@ impl Segmenter {
     pub fn analyze(&self, text: &str) -> Analysis {
         let normalized = normalize(text);
         let words = self.normalized_words(&normalized);
-        let seen: std::collections::HashSet<&str> = words.iter().map(String::as_str).collect();
-        let extra = self.jieba.cut_all(&normalized).into_iter().map(|t| t.word);
-        let extra: Vec<String> = extra
-            .filter(|w| w.chars().count() > 1 && w.chars().all(is_han) && !seen.contains(*w))
-            .map(str::to_string)
-            .collect();
-        Analysis { normalized, words, extra }
+        let seen: FxHashSet<&str> = words.iter().copied().collect();
+        let all = self.jieba.cut_all(&normalized);
+        let extra = all.iter().map(|t| t.word).filter(|w| w.chars().nth(1).is_some() && w.chars().all(is_han));
+        let extra: Vec<&str> = extra.filter(|w| !seen.contains(w)).collect();
+        let span = |word: &str| {
+            // Every word is a part of the normalized text, not a copy.
+            let start = word.as_ptr() as usize - normalized.as_ptr() as usize;
+            debug_assert!(start + word.len() <= normalized.len(), "{word:?} is not in {normalized:?}");
+            (start, start + word.len())
+        };
+        let spans = words.iter().chain(&extra).map(|w| span(w)).collect();
+        Analysis { words: words.len(), spans, normalized }
     }
 
     /// Whether the dictionary has this word.
@@ -139,15 +137,29 @@ impl Segmenter {
     }
 }
 
-/// A text as [`Segmenter::analyze`] finds it.
+/// A text as [`Segmenter::analyze`] finds it: its words are kept as where
+/// they are in the normalized text, so that finding them copies nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
     /// The text, normalized (see [`normalize`]).
     pub normalized: String,
+    /// Where each word is in `normalized`: its [`Segmenter::words`], then
+    /// the words [`Segmenter::index_words`] adds to them.
+    spans: Vec<(usize, usize)>,
+    /// How many of `spans` are [`Segmenter::words`].
+    words: usize,
+}
+
+impl Analysis {
     /// Its [`Segmenter::words`].
-    pub words: Vec<String>,
-    /// The words [`Segmenter::index_words`] adds to `words`.
-    pub extra: Vec<String>,
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.spans[..self.words].iter().map(|&(start, end)| &self.normalized[start..end])
+    }
+
+    /// The words [`Segmenter::index_words`] adds to them.
+    pub fn extra(&self) -> impl Iterator<Item = &str> {
+        self.spans[self.words..].iter().map(|&(start, end)| &self.normalized[start..end])
+    }
 }
 
 /// A token worth indexing: it has a letter, a digit or an ideograph.
