@@ -2,7 +2,9 @@
 //! history, colour), or one per line from a pipe (no prompt, no colour, one
 //! answer per line; with `--json` one JSON object per line).
 
+use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
+use std::sync::Arc;
 
 use qabot::{Answer, Engine, Hit};
 use rustyline::error::ReadlineError;
@@ -107,16 +109,48 @@ pub fn read_line(input: &mut impl BufRead) -> io::Result<Option<InputLine>> {
 /// is not slowed by a write per answer.
 pub fn json_loop<R: io::Read>(live: &Live, mut input: io::BufReader<R>, out: impl Write) -> anyhow::Result<()> {
     let mut out = io::BufWriter::new(out);
+    let mut written = Written::default();
     while let Some(line) = read_line(&mut input)? {
         let text = line.text.trim_end_matches(['\r', '\n']);
-        let answer = live.engine().ask(text);
-        writeln!(out, "{}", json::line(text, &answer, line.error))?;
+        let engine = live.engine();
+        let json = written.line(&engine, text, line.error, || json::line(text, &engine.ask(text), line.error));
+        writeln!(out, "{json}")?;
         if input.buffer().is_empty() {
             out.flush()?;
         }
     }
     out.flush()?;
     Ok(())
+}
+
+/// The JSON lines already written, for the engine that answered them.
+/// People ask the same questions again and again; the engine keeps its
+/// answers, but writing one as JSON (its whole text escaped) costs more than
+/// finding it there.
+#[derive(Default)]
+struct Written {
+    engine: Option<Arc<Engine>>,
+    /// By the question's hash (as the engine keeps its answers) and error.
+    lines: HashMap<(u64, Option<&'static str>), String>,
+}
+
+/// Lines [`Written`] keeps at most; it starts over when full.
+const WRITTEN_LINES: usize = 1024;
+
+impl Written {
+    fn line(
+        &mut self,
+        engine: &Arc<Engine>,
+        text: &str,
+        error: Option<&'static str>,
+        write: impl FnOnce() -> String,
+    ) -> &str {
+        if !self.engine.as_ref().is_some_and(|e| Arc::ptr_eq(e, engine)) || self.lines.len() >= WRITTEN_LINES {
+            self.engine = Some(engine.clone());
+            self.lines.clear();
+        }
+        self.lines.entry((xxhash_rust::xxh3::xxh3_64(text.as_bytes()), error)).or_insert_with(write)
+    }
 }
 
 fn interactive(live: &Live) -> anyhow::Result<()> {
@@ -218,4 +252,31 @@ fn list(engine: &Engine, out: &mut impl Write, style: &render::Style) -> io::Res
         writeln!(out, "  {:<24} {}", hit.id, hit.question)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_question_asked_again_is_written_once_for_each_engine() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("corpus")).unwrap();
+        std::fs::write(dir.path().join("corpus/net.md"), "## 什么是 TCP？\nTCP 是传输控制协议。\n").unwrap();
+        let corpus = qabot::load::load(&dir.path().join("corpus")).unwrap();
+        qabot::index::build(&corpus, "corpus", &dir.path().join("index")).unwrap();
+        let open = || Arc::new(Engine::open(&dir.path().join("index")).unwrap());
+        let (first, second) = (open(), open());
+
+        let mut written = Written::default();
+        let mut writes = 0;
+        let asked = [(&first, None), (&first, None), (&first, Some("too long")), (&second, None), (&second, None)];
+        for (engine, error) in asked {
+            written.line(engine, "tcp", error, || {
+                writes += 1;
+                writes.to_string()
+            });
+        }
+        assert_eq!(writes, 3, "once, once more with an error, once for the new engine");
+    }
 }
