@@ -12,8 +12,10 @@
 //! prints p50/p90/p99 in µs and questions/s.
 //! `phases` times loading the corpus, then one `index::build` stage by stage
 //! as it reports them: reading words (the compact dictionary), segmenting
-//! (every text once, for related topics and tantivy alike), related topics,
-//! and indexing (tantivy, its merge, and writing the index's files). `reload` edits one Markdown file (the middle
+//! (every text once, for related topics and tantivy alike), related topics
+//! (what ranking them needs), and indexing (ranking each entry's related
+//! topics while tantivy indexes the entries before, its merge, and writing
+//! the index's files). `reload` edits one Markdown file (the middle
 //! one; an answer gains a line) and times the incremental update plus
 //! opening the new engine, as watch mode does; it edits the corpus and index
 //! it is given, so give it copies. All print a human summary on stderr and one

@@ -162,8 +162,8 @@ update in $(json "$reload" .update_ms) ms, plus $(json "$reload" .open_ms) ms to
     say "$label: build phases"
     p=$(scale phases --corpus "$corpus")
     notes+=("- build phases at $label (ms): load+parse $(json "$p" .load_ms), compact dictionary $(json "$p" .dictionary_ms), \
-segmenting $(json "$p" .segmenting_ms), related topics $(json "$p" .related_ms), \
-tantivy+write $(json "$p" .tantivy_ms); index::build $(json "$p" .build_ms)")
+segmenting $(json "$p" .segmenting_ms), related topics (their terms) $(json "$p" .related_ms), \
+ranking related topics + tantivy + write $(json "$p" .tantivy_ms); index::build $(json "$p" .build_ms)")
   fi
 done
 

@@ -38,6 +38,10 @@ pub(crate) const GLOSSARY_MATCHER: &str = "glossary.daac";
 /// words already found, one space between two (see [`entry_document`]).
 const LISTED: &str = "qabot_listed";
 
+/// Entries whose related topics are ranked at once, at least, while tantivy
+/// indexes the ones before (a thirty-second of a large corpus).
+const RELATED_BATCH: usize = 2048;
+
 /// What the index was built from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Meta {
@@ -270,16 +274,24 @@ fn write_index(
     let mut vocabulary = Vocabulary::default();
     let words = EntryWords::of_all(&corpus.entries, &segmenter, &corpus.glossary, &mut vocabulary, progress);
     progress.stage("related topics", entries);
-    let related = related::compute(&corpus.entries, &words, &vocabulary, progress);
+    let ranking = related::Ranking::new(&corpus.entries, &words, &vocabulary);
+    progress.advance(entries);
 
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     register_tokenizers(&index);
     let mut writer = index.writer_with_num_threads(1, 64 * 1024 * 1024)?;
     progress.stage("indexing", entries);
-    for ((entry, words), related) in corpus.entries.iter().zip(&words).zip(&related) {
-        writer.add_document(entry_document(&f, entry, words, &vocabulary, related))?;
-        progress.advance(1);
+    // tantivy indexes on one thread of its own, so the related topics of
+    // the next entries are ranked on all cores while it takes in these.
+    let batch = RELATED_BATCH.max(corpus.entries.len() / 32);
+    for start in (0..corpus.entries.len()).step_by(batch) {
+        let range = start..(start + batch).min(corpus.entries.len());
+        let related = ranking.of(range.clone());
+        for ((entry, words), related) in corpus.entries[range.clone()].iter().zip(&words[range]).zip(&related) {
+            writer.add_document(entry_document(&f, entry, words, &vocabulary, related))?;
+            progress.advance(1);
+        }
     }
     writer.commit()?;
     // One segment: every search walks each segment's postings on its own,

@@ -45,50 +45,79 @@ pub fn compute(
     vocabulary: &Vocabulary,
     progress: &dyn Progress,
 ) -> Vec<Vec<(String, f32)>> {
-    let mut terms = Terms::new(vocabulary);
-    let bags: Vec<FxHashMap<u32, f32>> = words.iter().map(|w| terms.bag(w)).collect();
-    let vectors = tf_idf(&bags, terms.count());
-    let titles: Vec<Title<u32>> = words.par_iter().map(|w| terms.title(&w.question)).collect();
+    let ranking = Ranking::new(entries, words, vocabulary);
+    let related = ranking.of(0..entries.len());
+    progress.advance(entries.len() as u64);
+    related
+}
 
-    let mut postings: Vec<Vec<(usize, f32)>> = vec![Vec::new(); terms.count()];
-    for (i, vector) in vectors.iter().enumerate() {
-        for &(term, weight) in vector {
-            postings[term as usize].push((i, weight));
+/// What ranking the entries related to an entry takes, worked out once for
+/// the whole corpus; then any entries' related topics, a range at a time
+/// ([`compute`] is all of them at once).
+pub struct Ranking<'e> {
+    entries: &'e [Entry],
+    /// Each entry's most telling terms, weighed.
+    vectors: Vec<Vec<(u32, f32)>>,
+    /// For each term, the entries it is among the most telling terms of.
+    postings: Vec<Vec<(usize, f32)>>,
+    /// Each entry's file, numbered.
+    files: Vec<usize>,
+    titles: Vec<Title<u32>>,
+}
+
+impl<'e> Ranking<'e> {
+    pub fn new(entries: &'e [Entry], words: &[EntryWords], vocabulary: &Vocabulary) -> Self {
+        let mut terms = Terms::new(vocabulary);
+        let bags: Vec<FxHashMap<u32, f32>> = words.iter().map(|w| terms.bag(w)).collect();
+        let vectors = tf_idf(&bags, terms.count());
+        let titles: Vec<Title<u32>> = words.par_iter().map(|w| terms.title(&w.question)).collect();
+
+        let mut postings: Vec<Vec<(usize, f32)>> = vec![Vec::new(); terms.count()];
+        for (i, vector) in vectors.iter().enumerate() {
+            for &(term, weight) in vector {
+                postings[term as usize].push((i, weight));
+            }
         }
-    }
-    // A term shared by a large part of a big corpus says little and costs much.
-    let common = 200.max(entries.len() / 50);
-    for list in &mut postings {
-        if list.len() > common {
-            list.clear();
-        } else if list.len() > MAX_POSTINGS {
-            // Of a term many entries share, only the entries it weighs most
-            // in are compared (as in an impact-ordered index): the work stays
-            // linear in the size of the corpus, and no list is cut on a corpus
-            // small enough for all of its terms to count.
-            list.select_nth_unstable_by(MAX_POSTINGS, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            list.truncate(MAX_POSTINGS);
+        // A term shared by a large part of a big corpus says little and costs much.
+        let common = 200.max(entries.len() / 50);
+        for list in &mut postings {
+            if list.len() > common {
+                list.clear();
+            } else if list.len() > MAX_POSTINGS {
+                // Of a term many entries share, only the entries it weighs most
+                // in are compared (as in an impact-ordered index): the work stays
+                // linear in the size of the corpus, and no list is cut on a corpus
+                // small enough for all of its terms to count.
+                list.select_nth_unstable_by(MAX_POSTINGS, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                list.truncate(MAX_POSTINGS);
+            }
         }
+        // Entries of the same file are a little more related; files numbered.
+        let mut file_ids: FxHashMap<&str, usize> = FxHashMap::default();
+        let files: Vec<usize> = entries
+            .iter()
+            .map(|e| {
+                let next = file_ids.len();
+                *file_ids.entry(e.file.as_str()).or_insert(next)
+            })
+            .collect();
+        Ranking { entries, vectors, postings, files, titles }
     }
-    // Entries of the same file are a little more related; files numbered.
-    let mut file_ids: FxHashMap<&str, usize> = FxHashMap::default();
-    let files: Vec<usize> = entries
-        .iter()
-        .map(|e| {
-            let next = file_ids.len();
-            *file_ids.entry(e.file.as_str()).or_insert(next)
-        })
-        .collect();
-    // Each entry on its own, on all cores, each thread with its own scratch.
-    let scratch = || (vec![0.0f32; entries.len()], Vec::new());
-    (0..entries.len())
-        .into_par_iter()
-        .map_init(scratch, |(scores, touched), i| {
-            progress.advance(1);
-            let ranked = ranked(i, &vectors, &postings, &files, scores, touched);
-            best_distinct(i, ranked, &titles).into_iter().map(|(j, s)| (entries[j].id.clone(), s)).collect()
-        })
-        .collect()
+
+    /// The related entries of the entries in `range`, as [`compute`] finds
+    /// them: each entry on its own, on all cores, each thread with its own
+    /// scratch.
+    pub fn of(&self, range: std::ops::Range<usize>) -> Vec<Vec<(String, f32)>> {
+        let scratch = || (vec![0.0f32; self.entries.len()], Vec::new());
+        range
+            .into_par_iter()
+            .map_init(scratch, |(scores, touched), i| {
+                let ranked = ranked(i, &self.vectors, &self.postings, &self.files, scores, touched);
+                let best = best_distinct(i, ranked, &self.titles);
+                best.into_iter().map(|(j, s)| (self.entries[j].id.clone(), s)).collect()
+            })
+            .collect()
+    }
 }
 
 /// The entries next to entry `i` in its file, within [`NEIGHBOURHOOD`].
@@ -322,6 +351,29 @@ fn tf_idf(bags: &[FxHashMap<u32, f32>], terms: usize) -> Vec<Vec<(u32, f32)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::segment::compact_dictionary;
+
+    #[test]
+    fn related_topics_ranked_a_range_at_a_time_are_those_of_the_whole() {
+        let markdown = "## 1. TCP 的三次握手是什么？\nTCP 建立连接要握手三次。\n\n\
+                        ## 2. TCP 的四次挥手是什么？\nTCP 断开连接要挥手四次。\n\n\
+                        ## 3. UDP 是什么？\nUDP 是无连接的传输协议，不握手。\n\n\
+                        ## 4. 进程和线程有什么区别？\n线程是进程里的执行单元。\n\n\
+                        ## 5. 线程池有什么用？\n线程池复用线程，少建线程。\n";
+        let entries = crate::corpus::parse(markdown, "net.md", None).entries;
+        assert_eq!(entries.len(), 5);
+        let texts: Vec<&str> = entries.iter().flat_map(|e| e.texts()).collect();
+        let segmenter = Segmenter::from_dictionary(compact_dictionary(texts, &[]).as_bytes()).unwrap();
+        let (glossary, mut vocabulary) = (Glossary::default(), Vocabulary::default());
+        let words: Vec<EntryWords> =
+            entries.iter().map(|e| EntryWords::of(e, &segmenter, &glossary, &mut vocabulary)).collect();
+
+        let whole = compute(&entries, &words, &vocabulary, &crate::progress::Silent);
+        assert!(whole.iter().all(|related| !related.is_empty()), "{whole:?}");
+        let ranking = Ranking::new(&entries, &words, &vocabulary);
+        let in_parts: Vec<_> = [0..2, 2..3, 3..5].into_iter().flat_map(|range| ranking.of(range)).collect();
+        assert_eq!(in_parts, whole);
+    }
 
     #[test]
     fn neighbours_are_near_and_in_the_same_file() {
