@@ -277,11 +277,32 @@ fn write_index(
     let ranking = related::Ranking::new(&corpus.entries, &words, &vocabulary);
     progress.advance(entries);
 
+    progress.stage("indexing", entries);
+    write_entries(dir, corpus, &words, &vocabulary, &ranking, progress)?;
+
+    let meta = Meta::of(corpus, corpus_label);
+    write_file(&dir.join(DICT_FILE), dictionary.as_bytes())?;
+    write_file(&dir.join(GLOSSARY_COPY), corpus.glossary_text.as_bytes())?;
+    if let Some(matcher) = corpus.glossary.stored_matcher() {
+        write_file(&dir.join(GLOSSARY_MATCHER), &matcher)?;
+    }
+    let meta = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Internal(e.to_string()))?;
+    write_file(&dir.join(META_FILE), &meta)
+}
+
+/// The tantivy index of the corpus's entries, in one segment.
+fn write_entries(
+    dir: &Path,
+    corpus: &Corpus,
+    words: &[EntryWords],
+    vocabulary: &Vocabulary,
+    ranking: &related::Ranking,
+    progress: &dyn Progress,
+) -> Result<(), Error> {
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     register_tokenizers(&index);
     let mut writer = index.writer_with_num_threads(1, 64 * 1024 * 1024)?;
-    progress.stage("indexing", entries);
     // tantivy indexes on one thread of its own, so the related topics of
     // the next entries are ranked on all cores while it takes in these.
     let batch = RELATED_BATCH.max(corpus.entries.len() / 32);
@@ -289,7 +310,7 @@ fn write_index(
         let range = start..(start + batch).min(corpus.entries.len());
         let related = ranking.of(range.clone());
         for ((entry, words), related) in corpus.entries[range.clone()].iter().zip(&words[range]).zip(&related) {
-            writer.add_document(entry_document(&f, entry, words, &vocabulary, related))?;
+            writer.add_document(entry_document(&f, entry, words, vocabulary, related))?;
             progress.advance(1);
         }
     }
@@ -301,15 +322,7 @@ fn write_index(
         writer.merge(&segments).wait()?;
     }
     writer.wait_merging_threads()?;
-
-    let meta = Meta::of(corpus, corpus_label);
-    write_file(&dir.join(DICT_FILE), dictionary.as_bytes())?;
-    write_file(&dir.join(GLOSSARY_COPY), corpus.glossary_text.as_bytes())?;
-    if let Some(matcher) = corpus.glossary.stored_matcher() {
-        write_file(&dir.join(GLOSSARY_MATCHER), &matcher)?;
-    }
-    let meta = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Internal(e.to_string()))?;
-    write_file(&dir.join(META_FILE), &meta)
+    Ok(())
 }
 
 /// An entry's document, one value per field. Each text is stored as it is
