@@ -119,7 +119,7 @@ impl Segmenter {
         let words = self.normalized_words(&normalized);
         let seen: FxHashSet<&str> = words.iter().copied().collect();
         let all = self.jieba.cut_all(&normalized);
-        let extra = all.iter().map(|t| t.word).filter(|w| w.chars().nth(1).is_some() && w.chars().all(is_han));
+        let extra = all.iter().map(|t| t.word).filter(|w| is_compound(w) && w.chars().all(is_han));
         let extra: Vec<&str> = extra.filter(|w| !seen.contains(w)).collect();
         let span = |word: &str| {
             // Every word is a part of the normalized text, not a copy.
@@ -160,6 +160,11 @@ impl Analysis {
     pub fn extra(&self) -> impl Iterator<Item = &str> {
         self.spans[self.words..].iter().map(|&(start, end)| &self.normalized[start..end])
     }
+}
+
+/// Whether a word has more than one character (without counting them all).
+fn is_compound(word: &str) -> bool {
+    word.chars().nth(1).is_some()
 }
 
 /// A token worth indexing: it has a letter, a digit or an ideograph.
@@ -223,7 +228,7 @@ fn dictionary_words_in<'a>(
                 let word = token.word;
                 // Most words were seen before: that is the first question.
                 if !found.contains(word)
-                    && word.chars().nth(1).is_some()
+                    && is_compound(word)
                     && word.chars().any(is_han)
                     && !known.contains(word)
                     && dictionary.has_word(word)
