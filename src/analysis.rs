@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use crate::corpus::Entry;
 use crate::glossary::Glossary;
 use crate::progress::Progress;
-use crate::segment::{Analysis, Segmenter};
+use crate::segment::{self, Analysis, Segmenter};
 
 /// The words found so far, numbered as they are first seen. Entries keep
 /// their words as these numbers, 4 bytes a word, so that a large corpus's
@@ -77,18 +77,9 @@ impl TextWords {
         &self.mentions
     }
 
-    /// Its index words with a space between two, as the index takes them. No
-    /// word holds white space: the segmenter splits text there.
+    /// Its index words as the index takes them (see [`segment::listed`]).
     pub fn listed(&self, vocabulary: &Vocabulary) -> String {
-        let words = self.index_words().iter().map(|&id| vocabulary.word(id));
-        let mut out = String::with_capacity(self.ids.len() * 7);
-        for word in words {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(word);
-        }
-        out
+        segment::listed(self.index_words().iter().map(|&id| vocabulary.word(id)))
     }
 }
 
@@ -159,7 +150,7 @@ impl FoundWords {
     }
 
     fn numbered(self, vocabulary: &mut Vocabulary) -> TextWords {
-        let words = self.analysis.words().count();
+        let words = self.analysis.words().len();
         let ids = self.analysis.words().chain(self.analysis.extra()).map(|word| vocabulary.id(word)).collect();
         TextWords { ids, words, mentions: self.mentions }
     }

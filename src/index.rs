@@ -21,7 +21,7 @@ use crate::analysis::{EntryWords, TextWords, Vocabulary};
 use crate::corpus::Entry;
 use crate::load::{self, Corpus};
 use crate::progress::{Progress, Silent};
-use crate::segment::{FullDictionary, ListedWords, Segmenter, char_pairs, compact_dictionary_from};
+use crate::segment::{self, FullDictionary, ListedWords, Segmenter, char_pairs, compact_dictionary_from};
 use crate::{Error, related};
 
 /// Bumped whenever the schema or the way text is indexed changes, so that an
@@ -351,7 +351,7 @@ pub(crate) fn entry_document(
         (f.context_text, text(&entry.context)),
         (f.answer_text, text(&entry.answer)),
         (f.title, text(&entry.question)),
-        (f.title_pairs, OwnedValue::Str(char_pairs(&entry.question).join(" "))),
+        (f.title_pairs, OwnedValue::Str(segment::listed(char_pairs(&entry.question).iter().map(String::as_str)))),
         (f.category, text(&entry.category)),
         (f.tags, OwnedValue::Str(entry.tags.join("\n"))),
         (f.related, OwnedValue::Str(format_related(related))),

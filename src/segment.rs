@@ -152,7 +152,7 @@ pub struct Analysis {
 
 impl Analysis {
     /// Its [`Segmenter::words`].
-    pub fn words(&self) -> impl Iterator<Item = &str> {
+    pub fn words(&self) -> impl ExactSizeIterator<Item = &str> {
         self.spans[..self.words].iter().map(|&(start, end)| &self.normalized[start..end])
     }
 
@@ -276,6 +276,19 @@ fn write_dictionary(words: &BTreeMap<String, usize>) -> String {
 #[derive(Clone, Default)]
 pub struct ListedWords;
 
+/// `words` as a [`ListedWords`] text: a space between two. No word holds
+/// white space, since the segmenter splits text there.
+pub fn listed<'w>(words: impl IntoIterator<Item = &'w str>) -> String {
+    let mut out = String::new();
+    for word in words {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// The words of a [`ListedWords`] text, one at a time in the same token.
 pub struct ListedWordStream<'a> {
     words: std::str::Split<'a, char>,
@@ -309,7 +322,10 @@ impl TokenStream for ListedWordStream<'_> {
     }
 }
 
-/// Ideograph pairs and pinyin-syllable pairs of every run of ideographs.
+/// Ideograph pairs and pinyin-syllable pairs of every run of ideographs, for
+/// typo-tolerant title matching: 三次握受 → 三次, 次握, 握受, and 防火强 →
+/// fang|huo, huo|qiang, so a wrong character or a homophone typed with a
+/// pinyin input method still shares most pairs with the title.
 pub fn char_pairs(text: &str) -> Vec<String> {
     use pinyin::ToPinyin;
     let mut out = Vec::new();
