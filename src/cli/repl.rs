@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use qabot::{Answer, Engine, Hit};
 use rustyline::error::ReadlineError;
@@ -129,7 +129,9 @@ pub fn json_loop<R: io::Read>(live: &Live, mut input: io::BufReader<R>, out: imp
 /// finding it there.
 #[derive(Default)]
 struct Written {
-    engine: Option<Arc<Engine>>,
+    /// Weak, so that an engine replaced by a reload is not kept alive (with
+    /// its maps of removed index files) until the next question.
+    engine: Weak<Engine>,
     /// By the question's hash (as the engine keeps its answers) and error.
     lines: HashMap<(u64, Option<&'static str>), String>,
 }
@@ -145,8 +147,8 @@ impl Written {
         error: Option<&'static str>,
         write: impl FnOnce() -> String,
     ) -> &str {
-        if !self.engine.as_ref().is_some_and(|e| Arc::ptr_eq(e, engine)) || self.lines.len() >= WRITTEN_LINES {
-            self.engine = Some(engine.clone());
+        if !std::ptr::eq(self.engine.as_ptr(), Arc::as_ptr(engine)) || self.lines.len() >= WRITTEN_LINES {
+            self.engine = Arc::downgrade(engine);
             self.lines.clear();
         }
         self.lines.entry((xxhash_rust::xxh3::xxh3_64(text.as_bytes()), error)).or_insert_with(write)
@@ -278,5 +280,7 @@ mod tests {
             });
         }
         assert_eq!(writes, 3, "once, once more with an error, once for the new engine");
+        drop((first, second));
+        assert!(written.engine.upgrade().is_none(), "the lines do not keep an engine alive");
     }
 }
