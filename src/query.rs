@@ -222,6 +222,7 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         // The parts of what the user wrote, in case no word of the group is
         // in the corpus whole (互斥锁 → 锁).
         terms.extend(word_terms(&label, segmenter).into_iter().filter(|(_, w)| *w < 1.0));
+        terms.extend(head_of_unknown(&label, &terms, doc_freq));
         dedup_terms(&mut terms);
         let corrected = corrected.iter().any(|c| label.contains(c.as_str()));
         concepts.push(Concept { weak: is_weak(&label), label, terms, corrected });
@@ -238,7 +239,8 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
             continue;
         }
         let corrected = corrected.iter().any(|c| c == word);
-        let terms = word_terms(word, segmenter);
+        let mut terms = word_terms(word, segmenter);
+        terms.extend(head_of_unknown(word, &terms, doc_freq));
         concepts.push(Concept { label: word.to_string(), terms, weak: is_weak(word), corrected });
     }
     drop_shared_parts(&mut concepts);
@@ -256,6 +258,24 @@ fn drop_shared_parts(concepts: &mut [Concept]) {
         concept.terms.retain(|(term, weight)| *weight >= 1.0 || !named_elsewhere(term));
     }
 }
+
+/// The word a Chinese compound ends in, when none of the compound's terms
+/// is in the corpus: Chinese compounds name their kind last (互斥锁 is a
+/// kind of 锁, 消息边界 a kind of 边界), so an entry on the kind is the best
+/// the corpus has. Weighted as a part.
+fn head_of_unknown(label: &str, terms: &[(String, f32)], doc_freq: &dyn Fn(&str) -> u64) -> Option<(String, f32)> {
+    if label.chars().count() < 3 || !label.chars().all(is_han) || terms.iter().any(|(t, _)| doc_freq(t) > 0) {
+        return None;
+    }
+    label
+        .char_indices()
+        .skip(1)
+        .map(|(i, _)| &label[i..])
+        .find(|head| !is_filler(head) && doc_freq(head) > 0)
+        .map(|head| (head.to_string(), HEAD_WEIGHT))
+}
+
+const HEAD_WEIGHT: f32 = 0.4;
 
 /// The index terms for one word: itself, and at a lower weight the shorter
 /// words jieba finds inside it (三次握手 → 三次, 握手).
@@ -379,6 +399,20 @@ mod tests {
         drop_shared_parts(&mut concepts);
         assert_eq!(concepts[0].terms, [("gil".to_string(), 1.0), ("lock".to_string(), 0.3)]);
         assert_eq!(concepts[1].terms, [("python".to_string(), 1.0)]);
+    }
+
+    #[test]
+    fn an_unknown_compound_falls_back_to_its_kind() {
+        let doc_freq = |w: &str| u64::from(["锁", "边界", "的"].contains(&w));
+        let terms = |words: &[&str]| words.iter().map(|w| (w.to_string(), 1.0)).collect::<Vec<_>>();
+        assert_eq!(
+            head_of_unknown("互斥锁", &terms(&["互斥锁", "mutex"]), &doc_freq),
+            Some(("锁".into(), HEAD_WEIGHT))
+        );
+        assert_eq!(head_of_unknown("消息边界", &terms(&["消息边界"]), &doc_freq), Some(("边界".into(), HEAD_WEIGHT)));
+        assert_eq!(head_of_unknown("互斥锁", &terms(&["互斥锁", "边界"]), &doc_freq), None, "a term is known");
+        assert_eq!(head_of_unknown("读写的", &terms(&["读写的"]), &doc_freq), None, "filler is no kind");
+        assert_eq!(head_of_unknown("斥锁", &terms(&["斥锁"]), &doc_freq), None, "too short to be a compound");
     }
 
     #[test]
