@@ -6,10 +6,25 @@ use std::sync::LazyLock;
 
 /// Folds full-width ASCII (ＴＣＰ，１２３) to half-width and lower-cases, so
 /// that what people type with a Chinese input method matches the index.
-/// Web addresses are dropped (see [`without_urls`]).
+/// The spaces that Chinese typography puts between an ideograph and a Latin
+/// letter or digit are dropped (`2 的幂次方` is `2的幂次方`, as people type it
+/// and as the glossary has it). Web addresses are dropped (see
+/// [`without_urls`]).
 pub fn normalize(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
+    // Where the spaces after the last other character start, and that
+    // character.
+    let mut spaces_from = 0;
+    let mut before_spaces = ' ';
     for c in text.chars() {
+        if c == ' ' || c == '\u{3000}' {
+            if !folded.ends_with(' ') {
+                spaces_from = folded.len();
+                before_spaces = folded.chars().next_back().unwrap_or(' ');
+            }
+        } else if folded.ends_with(' ') && joins_across_space(before_spaces, c) {
+            folded.truncate(spaces_from);
+        }
         match c {
             // Most of a corpus, and what needs no case table.
             _ if c.is_ascii() => folded.push(c.to_ascii_lowercase()),
@@ -22,6 +37,15 @@ pub fn normalize(text: &str) -> String {
         }
     }
     if folded.contains("://") { without_urls(&folded) } else { folded }
+}
+
+/// Whether the spaces between `a` and `b` only separate scripts.
+fn joins_across_space(a: char, b: char) -> bool {
+    let latin = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '+' | '#' | '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
+    };
+    is_han(a) && latin(b) || latin(a) && is_han(b)
 }
 
 /// Replaces each web address (`https://oss.example.com/a.png`) by a space.
@@ -377,14 +401,22 @@ mod tests {
 
     #[test]
     fn full_width_and_every_script_are_folded_to_lower_case() {
-        assert_eq!(normalize("ＴＣＰ\u{3000}和 ÀB、ΣΑ與Дом"), "tcp 和 àb、σα與дом");
+        assert_eq!(normalize("ＴＣＰ\u{3000}和 ÀB、ΣΑ與Дом"), "tcp和 àb、σα與дом");
+    }
+
+    #[test]
+    fn spaces_between_scripts_are_dropped() {
+        assert_eq!(normalize("HashMap 的长度为什么是 2 的幂次方"), "hashmap的长度为什么是2的幂次方");
+        assert_eq!(normalize("B+ 树和 B  树"), "b+树和b树");
+        assert_eq!(normalize("tcp and udp 的区别"), "tcp and udp的区别");
+        assert_eq!(normalize("中文 中文"), "中文 中文");
     }
 
     #[test]
     fn web_addresses_are_no_words() {
         assert_eq!(normalize("见[官网](HTTPS://Redis.io/docs)。"), "见[官网]( )。");
-        assert_eq!(normalize("![图](https://oss.x.cn/a.png)https 更安全"), "![图]( )https 更安全");
-        assert_eq!(normalize("地址 http://a.b/c?d=1中文"), "地址  中文");
+        assert_eq!(normalize("![图](https://oss.x.cn/a.png)https 更安全"), "![图]( )https更安全");
+        assert_eq!(normalize("地址 http://a.b/c?d=1中文"), "地址 中文");
         assert_eq!(normalize("https和http的区别"), "https和http的区别");
         assert_eq!(normalize("://"), " ");
     }
