@@ -786,6 +786,21 @@ fn latin_vocabulary(searcher: &Searcher, fields: &Fields, glossary: &Glossary) -
             }
         }
     }
+    // A glossary word is as common as its group in the corpus: in a Chinese
+    // corpus `thread` is rare, yet 线程 is everywhere (thred is a typo of
+    // thread, not of three).
+    let doc_freq = |word: &str| {
+        let fields = [fields.question, fields.context, fields.answer];
+        let terms = fields.map(|field| Term::from_field_text(field, word));
+        terms.iter().map(|term| searcher.doc_freq(term).unwrap_or(0)).sum::<u64>()
+    };
+    for group in (0..glossary.len()).map(|g| glossary.group(g)) {
+        let count = group.iter().map(|w| doc_freq(w)).max().unwrap_or(0).min(u32::MAX.into()) as u32;
+        for word in group.iter().filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic())) {
+            let known = words.entry(word.clone()).or_default();
+            *known = (*known).max(count);
+        }
+    }
     // Glossary words are known, and so are the words of its phrases: `three`
     // of "three-way handshake" is no typo for `tree`.
     let glossary_words = glossary.words().flat_map(|w| w.split(|c: char| !c.is_ascii_alphabetic()));
@@ -829,6 +844,16 @@ mod tests {
         }
         assert!(query.contains("\"tcp\""), "{query}");
         assert_eq!(engine.ask("TCP和UDP的区别").best.map(|hit| hit.question), Some("TCP 和 UDP 的区别？".to_string()));
+    }
+
+    #[test]
+    fn a_typo_is_read_as_the_glossary_word_whose_group_the_corpus_has_most() {
+        let corpus = "#### 线程是什么？\n\n线程是调度的单位。\n\n#### 什么是三次握手？\n\nthree-way handshake。\n\n\
+                      #### 线程池有什么用？\n\n复用线程。\n";
+        let glossary = "[x]\nthread = [\"线程\"]\n";
+        let (_dir, engine) = engine_of(&[("qa.md", corpus), ("glossary.toml", glossary)]);
+        let labels: Vec<String> = engine.analyze("thred").concepts.into_iter().map(|c| c.label).collect();
+        assert_eq!(labels, ["thread"], "thread is in no entry, three in one, but 线程 in two");
     }
 
     #[test]
