@@ -24,6 +24,8 @@ use crate::{Answer, Error, Hit, Note};
 
 /// Candidates tantivy fetches before they are scored in full.
 const CANDIDATES: usize = 12;
+/// Candidates added for the question's rarest concept alone.
+const RAREST_CANDIDATES: usize = 3;
 const QUESTION_BOOST: f32 = 3.0;
 const CONTEXT_BOOST: f32 = 1.5;
 const PAIRS_BOOST: f32 = 0.4;
@@ -373,11 +375,20 @@ impl Engine {
 
     fn rank(&self, searcher: &Searcher, analysis: &Analysis) -> Vec<Scored> {
         let query = self.query(searcher, analysis);
-        let Ok(top) = searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score()) else {
+        let Ok(mut top) = searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score()) else {
             return Vec::new();
         };
         let Some(&(top_score, _)) = top.first() else { return Vec::new() };
         let weights = self.concept_weights(searcher, analysis);
+        // Entries with the question's rarest word, which BM25 may rank below
+        // many titles with its commonest (`prestartAllCoreThreads 是做什么用的`
+        // is about an answer that names it, not the titles with 做). Scored
+        // like the others, without a BM25 share of their own.
+        for address in self.rarest_concepts_entries(searcher, analysis, &weights) {
+            if !top.iter().any(|&(_, a)| a == address) {
+                top.push((0.0, address));
+            }
+        }
         let presence = Presence::new(searcher, top.iter().map(|&(_, address)| address).collect());
         let rarest = rare_weight(searcher.num_docs(), 0);
         let mut scored: Vec<Scored> = top
@@ -394,6 +405,25 @@ impl Engine {
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));
         scored
+    }
+
+    /// The best few entries for the question's rarest concept alone, when it
+    /// is one of several and in few entries.
+    fn rarest_concepts_entries(&self, searcher: &Searcher, analysis: &Analysis, weights: &[f32]) -> Vec<DocAddress> {
+        let subject = analysis.concepts.iter().zip(weights).filter(|(c, w)| !c.weak && **w > 0.0);
+        if subject.clone().count() < 2 {
+            return Vec::new();
+        }
+        let Some((rarest, _)) = subject.max_by(|a, b| a.1.total_cmp(b.1)) else { return Vec::new() };
+        let few = RAREST_CANDIDATES as u64 * 4;
+        let df = self.concept_df(searcher, rarest);
+        if df == 0 || df > few {
+            return Vec::new();
+        }
+        let alone = Analysis { concepts: vec![rarest.clone()], ..Analysis::default() };
+        let query = self.query(searcher, &alone);
+        let found = searcher.search(&query, &TopDocs::with_limit(RAREST_CANDIDATES).order_by_score());
+        found.map(|top| top.into_iter().map(|(_, address)| address).collect()).unwrap_or_default()
     }
 
     /// One optional clause per term and field; nothing is required.
@@ -854,6 +884,19 @@ mod tests {
         let (_dir, engine) = engine_of(&[("qa.md", corpus), ("glossary.toml", glossary)]);
         let labels: Vec<String> = engine.analyze("thred").concepts.into_iter().map(|c| c.label).collect();
         assert_eq!(labels, ["thread"], "thread is in no entry, three in one, but 线程 in two");
+    }
+
+    #[test]
+    fn an_answer_with_the_questions_rarest_word_is_a_candidate_however_many_titles_have_another() {
+        // Titles with 做, among many other entries, and one long answer with the rare word.
+        let mut corpus: String =
+            (0..2 * CANDIDATES).map(|i| format!("#### 数据冷热分离第{i}步如何做？\n\n分离{i}。\n\n")).collect();
+        corpus.extend((0..200).map(|i| format!("#### 第{i}个概念是什么？\n\n概念{i}。\n\n")));
+        let long = "提交任务时，如果当前运行的线程数小于核心线程数，就新建一个线程来执行任务。".repeat(20);
+        corpus.push_str(&format!("#### 线程池处理任务的流程？\n\n{long}prestartAllCoreThreads 会启动所有核心线程。\n"));
+        let (_dir, engine) = engine_of(&[("qa.md", &corpus)]);
+        let best = engine.ask("prestartAllCoreThreads 是做什么用的").best.map(|hit| hit.question);
+        assert_eq!(best.as_deref(), Some("线程池处理任务的流程？"));
     }
 
     #[test]
