@@ -283,6 +283,17 @@ const FILLER_ZH: &[&str] = &[
     "通常",
     "做到",
     "到底是",
+    // Chat around the question: how it sounds, how long one has wondered.
+    "听起来",
+    "看起来",
+    "起来",
+    "感觉",
+    "好像",
+    "想不通",
+    "搞不懂",
+    "不懂",
+    "不明白",
+    "经验之谈",
 ];
 
 /// Words that help rank (区别 prefers the entry about a difference) but say
@@ -296,6 +307,8 @@ pub fn is_weak(word: &str) -> bool {
 const WEAK: &[&str] = &[
     "区别",
     "差别",
+    "差不多",
+    "一回事",
     "不同",
     "不一样",
     "差异",
@@ -366,7 +379,21 @@ pub const COMPARISON: u8 = 1 << 1;
 pub fn intents(normalized: &str) -> u8 {
     const KINDS: [&[&str]; 6] = [
         &["什么是", "是什么", "是啥", "what is", "what's", "what are", "定义", "介绍", "了解"],
-        &["区别", "不同", "差别", "差异", "异同", "不一样", "difference", " vs", "versus", "对比", "比较"],
+        &[
+            "区别",
+            "不同",
+            "差别",
+            "差异",
+            "异同",
+            "不一样",
+            "difference",
+            " vs",
+            "versus",
+            "对比",
+            "比较",
+            "一回事",
+            "差不多",
+        ],
         &["为什么", "为何", "为啥", "why", "原因"],
         &["如何", "怎么", "怎样", "how ", "实现"],
         &["优缺点", "优点", "缺点", "优势", "好处", "advantage", "disadvantage", "pros", "cons"],
@@ -402,6 +429,13 @@ mod tests {
     #[test]
     fn full_width_and_every_script_are_folded_to_lower_case() {
         assert_eq!(normalize("ＴＣＰ\u{3000}和 ÀB、ΣΑ與Дом"), "tcp和 àb、σα與дом");
+    }
+
+    #[test]
+    fn chat_around_a_question_is_filler_and_sameness_asks_for_a_comparison() {
+        assert!(is_filler("听起来") && is_filler("想不通"));
+        assert!(is_weak("一回事") && is_weak("差不多"));
+        assert_eq!(intents("并发和并行是不是一回事") & COMPARISON, COMPARISON);
     }
 
     #[test]
