@@ -362,6 +362,13 @@ const FILLER_EN: &[&str] = &[
     "would", "will", "please", "tell", "explain", "describe", "mean", "means", "meaning", "s", "there", "some", "any",
     "way", "ways", "than", "from", "by", "as", "at", "into", "not", "no", "so", "if", "then", "one", "thing", "things",
     "need", "know", "get", "make", "like", "good", "really", "does",
+    // Adverbs and pronouns an English question wraps its subject in.
+    "briefly", "brief", "basically", "actually", "exactly", "simply", "just", "also", "still", "even", "ever",
+    "usually", "typically", "generally", "commonly", "mainly", "specifically", "very", "too", "quite", "rather",
+    "pretty", "often", "always", "never", "sometimes", "here", "now", "again", "own", "each", "every", "other",
+    "another", "both", "either", "someone", "something", "anything", "everything", "anyone", "people", "guys",
+    "us", "our", "your", "their", "they", "them", "he", "she", "his", "her", "him", "let", "lets", "i'm", "im",
+    "don't", "dont", "doesn't", "doesnt", "isn't", "isnt", "aren't", "arent", "didn't", "didnt", "etc",
 ];
 
 /// Filler and weak words, which the segmentation dictionary must know so
