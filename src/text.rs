@@ -368,7 +368,10 @@ const FILLER_EN: &[&str] = &[
     "pretty", "often", "always", "never", "sometimes", "here", "now", "again", "own", "each", "every", "other",
     "another", "both", "either", "someone", "something", "anything", "everything", "anyone", "people", "guys",
     "us", "our", "your", "their", "they", "them", "he", "she", "his", "her", "him", "let", "lets", "i'm", "im",
-    "don't", "dont", "doesn't", "doesnt", "isn't", "isnt", "aren't", "arent", "didn't", "didnt", "etc",
+    "don't", "dont", "doesn't", "doesnt", "isn't", "isnt", "aren't", "arent", "didn't", "didnt", "etc", "don",
+    "doesn", "isn", "aren", "didn", "wasn", "t", "instead", "more", "much", "lots", "several", "considered",
+    "through", "over", "must", "whenever", "during", "sure", "come", "comes", "walk", "take", "takes", "actual",
+    "compared", "give", "happen", "happens", "problem", "problems", "issue", "issues",
 ];
 
 /// Filler and weak words, which the segmentation dictionary must know so
