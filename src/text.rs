@@ -294,6 +294,19 @@ const FILLER_ZH: &[&str] = &[
     "不懂",
     "不明白",
     "经验之谈",
+    "有没有人",
+    "大佬",
+    "大神",
+    "通俗",
+    "通俗易懂",
+    "通俗点",
+    "一点",
+    "一点点",
+    "一堆",
+    "一大堆",
+    "那一堆",
+    "总结一下",
+    "分别",
 ];
 
 /// Words that help rank (区别 prefers the entry about a difference) but say
