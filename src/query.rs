@@ -13,6 +13,9 @@ use crate::segment::{Segmenter, char_pairs};
 use crate::sound::{self, SoundIndex};
 use crate::text::{is_filler, is_han, is_weak, normalize};
 
+/// A word this long may be a shortened name (see [`Vocabulary::complete`]).
+const MIN_COMPLETED_LEN: usize = 6;
+
 /// Only this many characters of a question are read.
 pub const MAX_QUESTION_CHARS: usize = 400;
 
@@ -55,6 +58,8 @@ pub struct Vocabulary {
     words: HashMap<String, u32>,
     /// Words grouped by length in characters, to compare only plausible ones.
     by_len: HashMap<usize, Vec<String>>,
+    /// Every word, sorted: the words that start with a given one are a range.
+    sorted: Vec<String>,
 }
 
 impl Vocabulary {
@@ -64,7 +69,26 @@ impl Vocabulary {
             by_len.entry(word.chars().count()).or_default().push(word.clone());
         }
         by_len.values_mut().for_each(|v| v.sort());
-        Vocabulary { words, by_len }
+        let mut sorted: Vec<String> = words.keys().cloned().collect();
+        sorted.sort();
+        Vocabulary { words, by_len, sorted }
+    }
+
+    /// The most common known word that `word` is the start of, when it is
+    /// at least half of it: a name shortened as people shorten them
+    /// (`callerruns` for `callerrunspolicy`, `countdown` for
+    /// `countdownlatch`). Only for words of 6 letters or more.
+    pub fn complete(&self, word: &str) -> Option<&str> {
+        if word.len() < MIN_COMPLETED_LEN {
+            return None;
+        }
+        let from = self.sorted.partition_point(|w| w.as_str() < word);
+        self.sorted[from..]
+            .iter()
+            .take_while(|w| w.starts_with(word))
+            .filter(|w| w.len() > word.len() && w.len() <= 2 * word.len())
+            .max_by_key(|w| (self.words[w.as_str()], std::cmp::Reverse(w.len())))
+            .map(String::as_str)
     }
 
     pub fn contains(&self, word: &str) -> bool {
@@ -320,7 +344,11 @@ fn correct_typos(text: &str, indexed: impl Fn(&str) -> bool, vocabulary: &LazyVo
             rest[start..].find(|c: char| !c.is_ascii_alphanumeric() && c != '_').unwrap_or(rest.len() - start);
         let word = &rest[start..start + word_len];
         let known = is_filler(word) || indexed(word) || vocabulary.contains(word);
-        let fixed = if known { None } else { stem(word, vocabulary).or_else(|| vocabulary.correct(word)) };
+        let fixed = if known {
+            None
+        } else {
+            stem(word, vocabulary).or_else(|| vocabulary.correct(word)).or_else(|| vocabulary.complete(word))
+        };
         match fixed {
             Some(fixed) => {
                 out.push_str(fixed);
@@ -370,6 +398,20 @@ mod tests {
         assert_eq!(v.correct("dna"), None, "only letters swapped");
         assert_eq!(v.correct("ndc"), None, "the first letter stays");
         assert_eq!(v.correct("xyz"), None);
+    }
+
+    #[test]
+    fn a_shortened_name_is_completed() {
+        let v = Vocabulary::new(
+            [("callerrunspolicy", 3), ("callerrunsx", 1), ("countdownlatch", 5), ("thread", 9)]
+                .map(|(w, n)| (w.to_string(), n))
+                .into(),
+        );
+        assert_eq!(v.complete("callerruns"), Some("callerrunspolicy"), "the more common of two");
+        assert_eq!(v.complete("countdown"), Some("countdownlatch"));
+        assert_eq!(v.complete("count"), None, "too short");
+        assert_eq!(v.complete("thread"), None, "nothing longer starts with it");
+        assert_eq!(v.complete("countd"), None, "less than half of the name");
     }
 
     #[test]
