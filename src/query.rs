@@ -15,6 +15,9 @@ use crate::text::{is_filler, is_han, is_weak, normalize};
 
 /// A word this long may be a shortened name (see [`Vocabulary::complete`]).
 const MIN_COMPLETED_LEN: usize = 6;
+/// Weight of the word an unknown compound ends in (see [`head_of_unknown`]),
+/// as of a part of a word.
+const HEAD_WEIGHT: f32 = 0.4;
 
 /// Only this many characters of a question are read.
 pub const MAX_QUESTION_CHARS: usize = 400;
@@ -298,8 +301,6 @@ fn head_of_unknown(label: &str, terms: &[(String, f32)], doc_freq: &dyn Fn(&str)
         .find(|head| !is_filler(head) && doc_freq(head) > 0)
         .map(|head| (head.to_string(), HEAD_WEIGHT))
 }
-
-const HEAD_WEIGHT: f32 = 0.4;
 
 /// The index terms for one word: itself, and at a lower weight the shorter
 /// words jieba finds inside it (三次握手 → 三次, 握手).

@@ -384,7 +384,7 @@ impl Engine {
         // many titles with its commonest (`prestartAllCoreThreads 是做什么用的`
         // is about an answer that names it, not the titles with 做). Scored
         // like the others, without a BM25 share of their own.
-        for address in self.rarest_concepts_entries(searcher, analysis, &weights) {
+        for address in self.rarest_concept_entries(searcher, analysis, &weights) {
             if !top.iter().any(|&(_, a)| a == address) {
                 top.push((0.0, address));
             }
@@ -408,16 +408,15 @@ impl Engine {
     }
 
     /// The best few entries for the question's rarest concept alone, when it
-    /// is one of several and in few entries.
-    fn rarest_concepts_entries(&self, searcher: &Searcher, analysis: &Analysis, weights: &[f32]) -> Vec<DocAddress> {
+    /// is one of several and in no more entries than a search's candidates.
+    fn rarest_concept_entries(&self, searcher: &Searcher, analysis: &Analysis, weights: &[f32]) -> Vec<DocAddress> {
         let subject = analysis.concepts.iter().zip(weights).filter(|(c, w)| !c.weak && **w > 0.0);
         if subject.clone().count() < 2 {
             return Vec::new();
         }
         let Some((rarest, _)) = subject.max_by(|a, b| a.1.total_cmp(b.1)) else { return Vec::new() };
-        let few = RAREST_CANDIDATES as u64 * 4;
         let df = self.concept_df(searcher, rarest);
-        if df == 0 || df > few {
+        if df == 0 || df > CANDIDATES as u64 {
             return Vec::new();
         }
         let alone = Analysis { concepts: vec![rarest.clone()], ..Analysis::default() };
