@@ -325,6 +325,14 @@ const FILLER_ZH: &[&str] = &[
     "答不上来",
     "刚入门",
     "有点",
+    "该用",
+    "老是",
+    "一遍",
+    "不想",
+    "以后",
+    "每次",
+    "整个",
+    "经历",
 ];
 
 /// Words that help rank (区别 prefers the entry about a difference) but say
