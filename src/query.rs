@@ -5,7 +5,7 @@
 //!
 //! User text is never query syntax: everything here works on words.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::glossary::Glossary;
@@ -218,6 +218,8 @@ pub struct Lexicon<'a> {
 /// Turns a question into concepts.
 pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     let Lexicon { segmenter, glossary, vocabulary, sounds, doc_freq, entries } = *lexicon;
+    let names = capitalized_names(question);
+    let is_filler = |word: &str| is_filler(word) && !names.contains(word);
     let mut text = normalize(question);
     let truncated = text.chars().count() > MAX_QUESTION_CHARS;
     if truncated {
@@ -272,6 +274,20 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     }
     drop_shared_parts(&mut concepts);
     Analysis { concepts, pairs: char_pairs(&subject), truncated, intents: crate::text::intents(&text) }
+}
+
+/// Words written in capitals in a question that is not all capitals (`GET`
+/// in "GET 跟 POST 有啥不一样"), lower-cased: names, however common the word
+/// is in English.
+fn capitalized_names(question: &str) -> HashSet<String> {
+    if !question.chars().any(|c| c.is_ascii_lowercase() || is_han(c)) {
+        return HashSet::new();
+    }
+    question
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase()))
+        .map(str::to_ascii_lowercase)
+        .collect()
 }
 
 /// A word the question names on its own is evidence for that concept only,
@@ -456,6 +472,13 @@ mod tests {
         assert_eq!(head_of_unknown("互斥锁", &terms(&["互斥锁", "边界"]), &doc_freq), None, "a term is known");
         assert_eq!(head_of_unknown("读写的", &terms(&["读写的"]), &doc_freq), None, "filler is no kind");
         assert_eq!(head_of_unknown("斥锁", &terms(&["斥锁"]), &doc_freq), None, "too short to be a compound");
+    }
+
+    #[test]
+    fn a_word_in_capitals_is_a_name() {
+        let names = capitalized_names("GET 跟 POST 有啥不一样, and IO");
+        assert_eq!(names, ["get", "post", "io"].map(String::from).into());
+        assert!(capitalized_names("WHAT IS TCP").is_empty(), "a question in capitals has no names by case");
     }
 
     #[test]

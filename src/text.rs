@@ -333,6 +333,9 @@ const FILLER_ZH: &[&str] = &[
     "每次",
     "整个",
     "经历",
+    "面试官",
+    "答不全",
+    "总结过",
 ];
 
 /// Words that help rank (区别 prefers the entry about a difference) but say
