@@ -219,7 +219,8 @@ pub struct Lexicon<'a> {
 pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     let Lexicon { segmenter, glossary, vocabulary, sounds, doc_freq, entries } = *lexicon;
     let names = capitalized_names(question);
-    let is_filler = |word: &str| is_filler(word) && !names.contains(word);
+    // Filler, unless written as a name.
+    let filler = |word: &str| is_filler(word) && !names.contains(word);
     let mut text = normalize(question);
     let truncated = text.chars().count() > MAX_QUESTION_CHARS;
     if truncated {
@@ -229,7 +230,7 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     let unknown: Vec<(usize, usize)> = segmenter
         .cut(&text)
         .into_iter()
-        .filter(|(_, w)| w.chars().any(is_han) && !segmenter.has_word(w) && !is_filler(w))
+        .filter(|(_, w)| w.chars().any(is_han) && !segmenter.has_word(w) && !filler(w))
         .map(|(start, w)| (start, start + w.len()))
         .collect();
     let common = |w: &str| doc_freq(w) >= 3.max(entries / 1000);
@@ -239,7 +240,7 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     let mentions = glossary.mentions(&text);
     for mention in &mentions {
         let label = text[mention.start..mention.end].to_string();
-        if is_filler(&label) {
+        if filler(&label) {
             continue;
         }
         let mut terms = Vec::new();
@@ -259,7 +260,7 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     let mut subject = String::new();
     for (start, word) in segmenter.cut(&text) {
         let inside_mention = mentions.iter().any(|m| start >= m.start && start < m.end);
-        if is_filler(word) {
+        if filler(word) {
             subject.push(' ');
             continue;
         }

@@ -481,7 +481,6 @@ const FILLER_EN: &[&str] = &[
     "like",
     "good",
     "really",
-    "does",
     // Adverbs and pronouns an English question wraps its subject in.
     "briefly",
     "brief",
