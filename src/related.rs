@@ -59,7 +59,9 @@ pub struct Ranking<'e> {
     /// Each entry's most telling terms, weighed.
     vectors: Vec<Vec<(u32, f32)>>,
     /// For each term, the entries it is among the most telling terms of.
-    postings: Vec<Vec<(usize, f32)>>,
+    /// Numbered by `u32`: the lists are walked for every entry, and half
+    /// the bytes is half the memory traffic.
+    postings: Vec<Vec<(u32, f32)>>,
     /// Each entry's file, numbered.
     files: Vec<usize>,
     titles: Vec<Title<u32>>,
@@ -72,8 +74,8 @@ impl<'e> Ranking<'e> {
         let vectors = tf_idf(&bags, terms.count());
         let titles: Vec<Title<u32>> = words.par_iter().map(|w| terms.title(&w.question)).collect();
 
-        let mut postings: Vec<Vec<(usize, f32)>> = vec![Vec::new(); terms.count()];
-        for (i, vector) in vectors.iter().enumerate() {
+        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms.count()];
+        for (i, vector) in (0u32..).zip(&vectors) {
             for &(term, weight) in vector {
                 postings[term as usize].push((i, weight));
             }
@@ -108,14 +110,16 @@ impl<'e> Ranking<'e> {
     /// them: each entry on its own, on all cores, each thread with its own
     /// scratch.
     pub fn of(&self, range: std::ops::Range<usize>) -> Vec<Vec<(String, f32)>> {
-        let scratch = || (vec![0.0f32; self.entries.len()], Vec::new());
         range
             .into_par_iter()
-            .map_init(scratch, |(scores, touched), i| {
-                let ranked = ranked(i, &self.vectors, &self.postings, &self.files, scores, touched);
-                let best = best_distinct(i, ranked, &self.titles);
-                best.into_iter().map(|(j, s)| (self.entries[j].id.clone(), s)).collect()
-            })
+            .map_init(
+                || Scratch::new(self.entries.len()),
+                |scratch, i| {
+                    scratch.rank(i, &self.vectors, &self.postings, &self.files);
+                    let best = scratch.best_distinct(i, &self.titles);
+                    best.into_iter().map(|(j, s)| (self.entries[j as usize].id.clone(), s)).collect()
+                },
+            )
             .collect()
     }
 }
@@ -126,58 +130,75 @@ fn neighbours(i: usize, files: &[usize]) -> impl Iterator<Item = usize> + '_ {
     around.filter(move |&j| j != i && files[j] == files[i])
 }
 
-/// The entries sharing terms with entry `i`, or next to it, with their
-/// scores, in no order. `scores` is all zeros, and `touched` empty, before and after.
-fn ranked(
-    i: usize,
-    vectors: &[Vec<(u32, f32)>],
-    postings: &[Vec<(usize, f32)>],
-    files: &[usize],
-    scores: &mut [f32],
-    touched: &mut Vec<usize>,
-) -> Vec<(usize, f32)> {
-    for &(term, weight) in &vectors[i] {
-        for &(j, other) in &postings[term as usize] {
-            if j != i {
-                if scores[j] == 0.0 {
-                    touched.push(j);
-                }
-                scores[j] += weight * other;
+/// What ranking one entry's related entries works in, kept by each thread
+/// from one entry to the next so that ranking allocates nothing.
+struct Scratch {
+    /// Each entry's score; all zeros between two entries.
+    scores: Vec<f32>,
+    /// The entries `scores` holds a score for, first come first: the first
+    /// `touched` of them. One longer than there are entries, so that an
+    /// entry is written after them without a branch, and counted only
+    /// when it is new.
+    touched_entries: Vec<u32>,
+    touched: usize,
+    /// The last entry's scored entries, by number.
+    ranked: Vec<(u32, f32)>,
+}
+
+impl Scratch {
+    fn new(entries: usize) -> Self {
+        let (scores, touched_entries) = (vec![0.0; entries], vec![0; entries + 1]);
+        Scratch { scores, touched_entries, touched: 0, ranked: Vec::new() }
+    }
+
+    /// Scores the entries sharing terms with entry `i`, or next to it, into
+    /// `ranked`, in no order.
+    fn rank(&mut self, i: usize, vectors: &[Vec<(u32, f32)>], postings: &[Vec<(u32, f32)>], files: &[usize]) {
+        let Scratch { scores, touched_entries, touched, ranked } = self;
+        for &(term, weight) in &vectors[i] {
+            for &(j, other) in &postings[term as usize] {
+                let score = &mut scores[j as usize];
+                touched_entries[*touched] = j;
+                *touched += usize::from(*score == 0.0);
+                *score += weight * other;
+            }
+        }
+        for j in neighbours(i, files) {
+            touched_entries[*touched] = j as u32;
+            *touched += usize::from(scores[j] == 0.0);
+            scores[j] += NEIGHBOUR_BONUS / i.abs_diff(j) as f32;
+        }
+        // Entry `i` itself was scored too, to spare a test per entry.
+        scores[i] = 0.0;
+        ranked.clear();
+        for &j in &touched_entries[..std::mem::take(touched)] {
+            let score = std::mem::take(&mut scores[j as usize]);
+            if score != 0.0 {
+                ranked.push((j, if files[j as usize] == files[i] { score * 1.1 } else { score }));
             }
         }
     }
-    for j in neighbours(i, files) {
-        if scores[j] == 0.0 {
-            touched.push(j);
-        }
-        scores[j] += NEIGHBOUR_BONUS / i.abs_diff(j) as f32;
-    }
-    touched
-        .drain(..)
-        .map(|j| {
-            let score = std::mem::take(&mut scores[j]);
-            (j, if files[j] == files[i] { score * 1.1 } else { score })
-        })
-        .collect()
-}
 
-/// The best [`MAX_RELATED`] of `ranked` that are not duplicates of entry `i`,
-/// best first.
-fn best_distinct(i: usize, mut ranked: Vec<(usize, f32)>, titles: &[Title<u32>]) -> Vec<(usize, f32)> {
-    let best_first = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-    // Only the best few need sorting (and a duplicate check), unless
-    // too many of them are duplicates.
-    let few = 4 * MAX_RELATED;
-    if ranked.len() > few {
-        ranked.select_nth_unstable_by(few, best_first);
-        let kept = ranked[..few].iter().filter(|&&(j, _)| !is_duplicate(&titles[i], &titles[j])).count();
-        if kept >= MAX_RELATED {
-            ranked.truncate(few);
+    /// The best [`MAX_RELATED`] of the entries [`Scratch::rank`] scored that
+    /// are not duplicates of entry `i`, best first.
+    fn best_distinct(&mut self, i: usize, titles: &[Title<u32>]) -> Vec<(u32, f32)> {
+        let ranked = &mut self.ranked;
+        let best_first = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let distinct = |&(j, _): &(u32, f32)| !is_duplicate(&titles[i], &titles[j as usize]);
+        // Only the best few need sorting (and a duplicate check), unless
+        // too many of them are duplicates.
+        let few = 4 * MAX_RELATED;
+        let mut candidates = &mut ranked[..];
+        if candidates.len() > few {
+            candidates.select_nth_unstable_by(few, best_first);
+            if candidates[..few].iter().filter(|c| distinct(c)).count() >= MAX_RELATED {
+                candidates = &mut candidates[..few];
+            }
         }
+        candidates.sort_unstable_by(best_first);
+        // Duplicates are checked best first, only until enough are kept.
+        candidates.iter().copied().filter(distinct).take(MAX_RELATED).collect()
     }
-    ranked.sort_unstable_by(best_first);
-    // Duplicates are checked best first, only until enough are kept.
-    ranked.into_iter().filter(|&(j, _)| !is_duplicate(&titles[i], &titles[j])).take(MAX_RELATED).collect()
 }
 
 /// Pairs of entries (by index) whose questions are the same question in
