@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use xxhash_rust::xxh3::Xxh3;
 
@@ -89,12 +90,14 @@ fn read(dir: &Path, indexed: Option<&BTreeMap<String, String>>) -> Result<Corpus
         corpus.glossary_text = text;
     }
     corpus.settings = format!("{:016x}", hasher.digest());
+    // Files are read and hashed in order, then parsed on all cores.
+    let mut read = Vec::new();
     for path in markdown_files(dir)? {
         let file = relative(dir, &path);
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) => {
-                corpus.problems.push(problem(&file, 1, format!("cannot read: {e}")));
+                read.push(FileRead::Unreadable(problem(&file, 1, format!("cannot read: {e}"))));
                 continue;
             }
         };
@@ -102,32 +105,70 @@ fn read(dir: &Path, indexed: Option<&BTreeMap<String, String>>) -> Result<Corpus
         hasher.update(&bytes);
         let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
         if indexed.is_some_and(|known| known.get(&file) == Some(&hash)) {
-            corpus.files.push(FileSummary { file, hash, entries: 0, question_level: None, parsed: false });
+            read.push(FileRead::Known(FileSummary { file, hash, entries: 0, question_level: None, parsed: false }));
             continue;
         }
-        let Ok(text) = String::from_utf8(bytes) else {
-            corpus.problems.push(problem(&file, 1, "not valid UTF-8".into()));
-            continue;
+        match String::from_utf8(bytes) {
+            Ok(text) => read.push(FileRead::Text { file, hash, text }),
+            Err(_) => read.push(FileRead::Unreadable(problem(&file, 1, "not valid UTF-8".into()))),
+        }
+    }
+    let parsed: Vec<ParsedFile> = read.into_par_iter().map(|file| file.parse(&config)).collect();
+    for file in parsed {
+        corpus.files.extend(file.summary);
+        corpus.entries.extend(file.entries);
+        corpus.problems.extend(file.problems);
+    }
+    corpus.fingerprint = format!("{:016x}", hasher.digest());
+    warn_duplicates(&corpus.entries, &mut corpus.problems);
+    Ok(corpus)
+}
+
+/// A Markdown file of the corpus, read but not parsed yet.
+enum FileRead {
+    /// The index has it as it is (see [`load_changed`]).
+    Known(FileSummary),
+    Unreadable(Problem),
+    Text {
+        file: String,
+        hash: String,
+        text: String,
+    },
+}
+
+/// A Markdown file's part of the corpus.
+struct ParsedFile {
+    summary: Option<FileSummary>,
+    entries: Vec<Entry>,
+    problems: Vec<Problem>,
+}
+
+impl FileRead {
+    fn parse(self, config: &CorpusConfig) -> ParsedFile {
+        let (file, hash, text) = match self {
+            FileRead::Known(summary) => {
+                return ParsedFile { summary: Some(summary), entries: Vec::new(), problems: Vec::new() };
+            }
+            FileRead::Unreadable(problem) => {
+                return ParsedFile { summary: None, entries: Vec::new(), problems: vec![problem] };
+            }
+            FileRead::Text { file, hash, text } => (file, hash, text),
         };
         let level = config.files.get(&file).copied().or(config.question_level);
-        let parsed = corpus::parse(&text, &file, level);
+        let mut parsed = corpus::parse(&text, &file, level);
         if parsed.entries.is_empty() && !parsed.problems.iter().any(|p| p.severity == Severity::Error) {
             let message = "no entries: no heading level looks like a list of questions".to_string();
-            corpus.problems.push(Problem { severity: Severity::Warning, file: file.clone(), line: 1, message });
+            parsed.problems.insert(0, Problem { severity: Severity::Warning, file: file.clone(), line: 1, message });
         }
-        corpus.files.push(FileSummary {
+        let summary = FileSummary {
             file,
             hash,
             entries: parsed.entries.len(),
             question_level: parsed.question_level,
             parsed: true,
-        });
-        corpus.entries.extend(parsed.entries);
-        corpus.problems.extend(parsed.problems);
+        };
+        ParsedFile { summary: Some(summary), entries: parsed.entries, problems: parsed.problems }
     }
-    corpus.fingerprint = format!("{:016x}", hasher.digest());
-    warn_duplicates(&corpus.entries, &mut corpus.problems);
-    Ok(corpus)
 }
 
 /// The same question (with the same context) asked twice is a warning.
