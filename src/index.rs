@@ -42,6 +42,10 @@ const LISTED: &str = "qabot_listed";
 /// indexes the ones before (a thirty-second of a large corpus).
 const RELATED_BATCH: usize = 2048;
 
+/// The least and the most memory tantivy may gather a segment in (see
+/// [`writer_memory`]).
+const WRITER_MEMORY: std::ops::Range<usize> = 64 << 20..1 << 30;
+
 /// What the index was built from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Meta {
@@ -302,18 +306,34 @@ fn write_entries(
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     register_tokenizers(&index);
-    let mut writer = index.writer_with_num_threads(1, 64 * 1024 * 1024)?;
-    // tantivy indexes on one thread of its own, so the related topics of
-    // the next entries are ranked on all cores while it takes in these.
+    let mut writer = index.writer_with_num_threads(1, writer_memory(corpus))?;
+    // tantivy indexes on one thread of its own, and this one makes its
+    // documents; meanwhile the related topics of the next entries are
+    // ranked on all cores.
     let batch = RELATED_BATCH.max(corpus.entries.len() / 32);
-    for start in (0..corpus.entries.len()).step_by(batch) {
-        let range = start..(start + batch).min(corpus.entries.len());
-        let related = ranking.of(range.clone());
-        for ((entry, words), related) in corpus.entries[range.clone()].iter().zip(&words[range]).zip(&related) {
-            writer.add_document(entry_document(&f, entry, words, vocabulary, related))?;
-            progress.advance(1);
+    let count = corpus.entries.len();
+    let batches: Vec<_> = (0..count).step_by(batch).map(|start| start..(start + batch).min(count)).collect();
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let rank = |range: &std::ops::Range<usize>| {
+            let range = range.clone();
+            scope.spawn(move || ranking.of(range))
+        };
+        // Each `next()` starts ranking a batch: the one after the batch
+        // being indexed.
+        let mut ranked = batches.iter().map(rank);
+        let mut next = ranked.next();
+        for range in &batches {
+            let Some(ranking) = next.take() else { break };
+            next = ranked.next();
+            let related = ranking.join().map_err(|_| Error::Internal("ranking related topics failed".into()))?;
+            let entries = corpus.entries[range.clone()].iter().zip(&words[range.clone()]);
+            for ((entry, words), related) in entries.zip(&related) {
+                writer.add_document(entry_document(&f, entry, words, vocabulary, related))?;
+                progress.advance(1);
+            }
         }
-    }
+        Ok(())
+    })?;
     writer.commit()?;
     // One segment: every search walks each segment's postings on its own,
     // so a large corpus answers faster from one.
@@ -323,6 +343,14 @@ fn write_entries(
     }
     writer.wait_merging_threads()?;
     Ok(())
+}
+
+/// The memory tantivy's indexing thread gathers a segment in. Each time it
+/// is full a segment is written, and the segments are merged into one at
+/// the end; a corpus of up to about 100 MB of text fits in one segment.
+fn writer_memory(corpus: &Corpus) -> usize {
+    let text: usize = corpus.entries.iter().flat_map(Entry::texts).map(str::len).sum();
+    (3 * text).clamp(WRITER_MEMORY.start, WRITER_MEMORY.end)
 }
 
 /// An entry's document, one value per field. Each text is stored as it is
