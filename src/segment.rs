@@ -131,6 +131,12 @@ impl Segmenter {
         Analysis { words: words.len(), spans, normalized }
     }
 
+    /// How often jieba's dictionary says the word occurs in everyday
+    /// Chinese text (its frequency in about 60 million words), at least 1.
+    pub fn everyday_count(&self, word: &str) -> usize {
+        self.jieba.suggest_freq(word)
+    }
+
     /// Whether the dictionary has this word.
     pub fn has_word(&self, word: &str) -> bool {
         self.jieba.has_word(word)
