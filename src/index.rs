@@ -26,7 +26,7 @@ use crate::{Error, related};
 
 /// Bumped whenever the schema or the way text is indexed changes, so that an
 /// index built by an older qabot is rebuilt.
-pub const SCHEMA_VERSION: u32 = 20;
+pub const SCHEMA_VERSION: u32 = 21;
 
 pub(crate) const META_FILE: &str = "qabot.json";
 pub(crate) const DICT_FILE: &str = "words.txt";

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::glossary::Glossary;
-use crate::segment::{Segmenter, char_pairs};
+use crate::segment::{Segmenter, char_pairs, is_compound};
 use crate::sound::{self, SoundIndex};
 use crate::text::{is_filler, is_han, is_weak, normalize};
 
@@ -230,11 +230,12 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     let unknown: Vec<(usize, usize)> = segmenter
         .cut(&text)
         .into_iter()
-        .filter(|(_, w)| w.chars().any(is_han) && !segmenter.has_word(w) && !filler(w))
+        .filter(|(_, w)| w.chars().any(is_han) && !(is_compound(w) && segmenter.has_word(w)) && !filler(w))
         .map(|(start, w)| (start, start + w.len()))
         .collect();
     let common = |w: &str| doc_freq(w) >= 3.max(entries / 1000);
-    let (text, heard) = sound::correct(&text, &unknown, |w| segmenter.has_word(w), common, sounds);
+    let whole = |w: &str| segmenter.cut(w).len() == 1;
+    let (text, heard) = sound::correct(&text, &unknown, |w| segmenter.has_word(w), common, whole, sounds);
     corrected.extend(heard);
     let mut concepts = Vec::new();
     let mentions = glossary.mentions(&text);

@@ -102,12 +102,15 @@ fn keys(word: &str, all_readings: bool) -> Vec<String> {
 ///
 /// When every character would change (县城 → 线程), the stretch is a word of
 /// its own as often as a typo, so only a word that is common in the corpus
-/// (`common`) is taken.
+/// (`common`) is taken. A word is taken only if the segmenter keeps it whole
+/// (`whole`): 应于 is a dictionary word, yet 对应于 is cut 对应 / 于, so no
+/// question could find it.
 pub fn correct(
     text: &str,
     unknown: &[(usize, usize)],
     known: impl Fn(&str) -> bool,
     common: impl Fn(&str) -> bool,
+    whole: impl Fn(&str) -> bool,
     sounds: &SoundIndex,
 ) -> (String, Vec<String>) {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -134,7 +137,7 @@ pub fn correct(
             // Every character changed: only a common word, read as it is
             // usually read, will do (去哪 is not 区内, though 内 can be read na).
             let plausible = !all_changed || (common(word) && keys(word, false) == keys(stretch, false));
-            if only_unknown_changed && word.chars().count() == len && plausible {
+            if only_unknown_changed && word.chars().count() == len && plausible && whole(word) {
                 out.push_str(word);
                 corrected.push(word.to_string());
                 i += len;
@@ -157,7 +160,7 @@ mod tests {
 
     fn fix(text: &str) -> String {
         let all = [(0, text.len())];
-        correct(text, &all, |w| ["协程", "进程"].contains(&w), |w| w == "进程", &sounds()).0
+        correct(text, &all, |w| ["协程", "进程"].contains(&w), |w| w == "进程", |_| true, &sounds()).0
     }
 
     #[test]
@@ -178,10 +181,16 @@ mod tests {
         assert_eq!(fix("讲个"), "讲个", "jiang is not jian");
         assert_eq!(fix("进城"), "进程", "a common word may replace every character");
         assert_eq!(fix("携城"), "携城", "a rare one may not (协程 is not common here)");
-        let (text, _) =
-            correct("线程锁", &[(6, 9)], |w| w == "线程", |_| true, &SoundIndex::from_dictionary("参数 9\n".into()));
+        let (text, _) = correct(
+            "线程锁",
+            &[(6, 9)],
+            |w| w == "线程",
+            |_| true,
+            |_| true,
+            &SoundIndex::from_dictionary("参数 9\n".into()),
+        );
         assert_eq!(text, "线程锁", "characters of a known word never change");
-        let (text, _) = correct("携程", &[], |_| false, |_| true, &sounds());
+        let (text, _) = correct("携程", &[], |_| false, |_| true, |_| true, &sounds());
         assert_eq!(text, "携程", "only stretches with an unknown word are corrected");
     }
 
@@ -189,7 +198,7 @@ mod tests {
     fn a_rare_reading_does_not_turn_a_whole_word_into_another() {
         let sounds = SoundIndex::from_dictionary("区内 50\n".into());
         assert_eq!(sounds.lookup("去哪"), Some("区内"), "内 can be read na");
-        let (text, corrected) = correct("去哪", &[(0, 6)], |_| false, |_| true, &sounds);
+        let (text, corrected) = correct("去哪", &[(0, 6)], |_| false, |_| true, |_| true, &sounds);
         assert_eq!((text.as_str(), corrected.len()), ("去哪", 0));
     }
 }
