@@ -507,7 +507,7 @@ impl Engine {
                 let single_char = concept.label.chars().count() == 1;
                 match (df > 0, single_char) {
                     (true, false) => rare_weight(n, df.max(self.everyday_df(n, concept))),
-                    (true, true) => 0.3 * rare_weight(n, df),
+                    (true, true) => 0.3 * rare_weight(n, df.max(self.everyday_df(n, concept))),
                     // In an English question, an English word neither the
                     // corpus nor the glossary knows, and no typo of one: the
                     // question is about something else (best movies of
@@ -524,9 +524,10 @@ impl Engine {
 
     /// In how many of `n` entries of everyday Chinese a concept's word would
     /// be, by jieba's count of it: a word is no rarer than that, however
-    /// seldom the corpus has it. Chat such as 希望 or 后来 is rare in a
-    /// corpus of answers, yet says nothing about what is asked. Only a plain
-    /// Chinese word counts so: a glossary group or a name is jargon.
+    /// seldom the corpus has it. Chat such as 希望 or 后来, or a character
+    /// left alone (挂, 丢), is rare in a corpus of answers, yet says nothing
+    /// about what is asked. Only a plain Chinese word counts so: a glossary
+    /// group or a name is jargon.
     fn everyday_df(&self, n: u64, concept: &Concept) -> u64 {
         if concept.terms.len() > 1 || !concept.label.chars().all(crate::text::is_han) {
             return 0;
