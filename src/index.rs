@@ -323,9 +323,9 @@ fn write_entries(
         let mut ranked = batches.iter().map(rank);
         let mut next = ranked.next();
         for range in &batches {
-            let Some(ranking) = next.take() else { break };
+            let Some(pending) = next.take() else { break };
             next = ranked.next();
-            let related = ranking.join().map_err(|_| Error::Internal("ranking related topics failed".into()))?;
+            let related = pending.join().map_err(|_| Error::Internal("ranking related topics failed".into()))?;
             let entries = corpus.entries[range.clone()].iter().zip(&words[range.clone()]);
             for ((entry, words), related) in entries.zip(&related) {
                 writer.add_document(entry_document(&f, entry, words, vocabulary, related))?;

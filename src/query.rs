@@ -227,6 +227,8 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         text = text.chars().take(MAX_QUESTION_CHARS).collect();
     }
     let (text, mut corrected) = correct_typos(&text, |w| doc_freq(w) > 0, vocabulary);
+    // A character left alone is unknown too: the dictionary has every
+    // character of the corpus, but a typo (防火强) leaves one behind.
     let unknown: Vec<(usize, usize)> = segmenter
         .cut(&text)
         .into_iter()

@@ -158,6 +158,14 @@ mod tests {
         SoundIndex::from_dictionary("协程 100\n防火墙 50\n进程 300\n生产者 20\n握手 40\n粘包 10\n间隔 5\n".into())
     }
 
+    #[test]
+    fn only_a_word_the_segmenter_keeps_whole_is_taken() {
+        let all = [(0, "防火强".len())];
+        let fixed = |whole: fn(&str) -> bool| correct("防火强", &all, |_| false, |_| true, whole, &sounds()).0;
+        assert_eq!(fixed(|_| true), "防火墙");
+        assert_eq!(fixed(|w| w != "防火墙"), "防火强");
+    }
+
     fn fix(text: &str) -> String {
         let all = [(0, text.len())];
         correct(text, &all, |w| ["协程", "进程"].contains(&w), |w| w == "进程", |_| true, &sounds()).0
