@@ -130,6 +130,12 @@ pub fn correct(
             if known(stretch) {
                 continue;
             }
+            // Two characters each cut alone are two words more often than a
+            // typo of one: 要抢 is 要 + 抢, not 要强.
+            let lone = |&(b, c): &(usize, char)| unknown.iter().any(|&(s, e)| s == b && e == b + c.len_utf8());
+            if len == 2 && window.iter().all(lone) {
+                continue;
+            }
             let Some(word) = sounds.lookup(stretch) else { continue };
             let only_unknown_changed =
                 window.iter().zip(word.chars()).all(|(&(byte, typed), meant)| typed == meant || is_unknown(byte));
@@ -156,6 +162,14 @@ mod tests {
 
     fn sounds() -> SoundIndex {
         SoundIndex::from_dictionary("协程 100\n防火墙 50\n进程 300\n生产者 20\n握手 40\n粘包 10\n间隔 5\n".into())
+    }
+
+    #[test]
+    fn two_characters_each_cut_alone_are_not_a_typo() {
+        let sounds = SoundIndex::from_dictionary("要强 9\n".into());
+        let correct = |unknown: &[(usize, usize)]| correct("要抢", unknown, |_| false, |_| true, |_| true, &sounds).0;
+        assert_eq!(correct(&[(0, 3), (3, 6)]), "要抢");
+        assert_eq!(correct(&[(0, 6)]), "要强", "one unknown word of two characters may be a typo");
     }
 
     #[test]
