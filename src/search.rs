@@ -506,8 +506,10 @@ impl Engine {
                 let df = self.concept_df(searcher, concept);
                 let single_char = concept.label.chars().count() == 1;
                 match (df > 0, single_char) {
-                    (true, false) => rare_weight(n, df.max(self.everyday_df(n, concept))),
-                    (true, true) => 0.3 * rare_weight(n, df.max(self.everyday_df(n, concept))),
+                    (true, _) => {
+                        let weight = rare_weight(n, df.max(self.everyday_df(n, concept)));
+                        if single_char { 0.3 * weight } else { weight }
+                    }
                     // In an English question, an English word neither the
                     // corpus nor the glossary knows, and no typo of one: the
                     // question is about something else (best movies of

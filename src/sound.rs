@@ -115,6 +115,8 @@ pub fn correct(
 ) -> (String, Vec<String>) {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let is_unknown = |byte: usize| unknown.iter().any(|&(s, e)| byte >= s && byte < e);
+    // A character the segmenter cut alone.
+    let lone = |&(b, c): &(usize, char)| unknown.iter().any(|&(s, e)| s == b && e == b + c.len_utf8());
     let mut out = String::with_capacity(text.len());
     let mut corrected = Vec::new();
     let mut i = 0;
@@ -132,7 +134,6 @@ pub fn correct(
             }
             // Two characters each cut alone are two words more often than a
             // typo of one: 要抢 is 要 + 抢, not 要强.
-            let lone = |&(b, c): &(usize, char)| unknown.iter().any(|&(s, e)| s == b && e == b + c.len_utf8());
             if len == 2 && window.iter().all(lone) {
                 continue;
             }
