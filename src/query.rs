@@ -58,21 +58,28 @@ impl Analysis {
 /// for correcting typos.
 #[derive(Debug, Default, Clone)]
 pub struct Vocabulary {
+    /// Each known word, and in how many entries it is found.
     words: HashMap<String, u32>,
-    /// Words grouped by length in characters, to compare only plausible ones.
+    /// The words found in some entry, the only ones a typo is read as,
+    /// grouped by length in characters, to compare only plausible ones.
     by_len: HashMap<usize, Vec<String>>,
-    /// Every word, sorted: the words that start with a given one are a range.
+    /// The words found in some entry, sorted: the words that start with a
+    /// given one are a range.
     sorted: Vec<String>,
 }
 
 impl Vocabulary {
+    /// A word counted in no entry is known, so never taken for a typo, but
+    /// no typo is read as it: the question would ask about nothing the
+    /// corpus has (seen is no typo of seven, the word of a glossary phrase).
     pub fn new(words: HashMap<String, u32>) -> Self {
+        let found: Vec<&String> = words.iter().filter(|(_, count)| **count > 0).map(|(word, _)| word).collect();
         let mut by_len: HashMap<usize, Vec<String>> = HashMap::new();
-        for word in words.keys() {
-            by_len.entry(word.chars().count()).or_default().push(word.clone());
+        for word in &found {
+            by_len.entry(word.chars().count()).or_default().push(word.to_string());
         }
         by_len.values_mut().for_each(|v| v.sort());
-        let mut sorted: Vec<String> = words.keys().cloned().collect();
+        let mut sorted: Vec<String> = found.into_iter().cloned().collect();
         sorted.sort();
         Vocabulary { words, by_len, sorted }
     }
@@ -398,6 +405,16 @@ mod tests {
 
     fn vocabulary(words: &[&str]) -> Vocabulary {
         Vocabulary::new(words.iter().map(|w| (w.to_string(), 1)).collect())
+    }
+
+    #[test]
+    fn no_typo_is_read_as_a_word_no_entry_has() {
+        // `seven`, of the glossary phrase "seven layers", is in no entry.
+        let v = Vocabulary::new([("seven".to_string(), 0), ("select".to_string(), 3)].into());
+        assert!(v.contains("seven"), "a known word is no typo");
+        assert_eq!(v.correct("seen"), None);
+        assert_eq!(v.correct("seleect"), Some("select"));
+        assert_eq!(Vocabulary::new([("sevenfold".to_string(), 0)].into()).complete("sevenf"), None);
     }
 
     #[test]

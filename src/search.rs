@@ -853,10 +853,11 @@ fn latin_vocabulary(searcher: &Searcher, fields: &Fields, glossary: &Glossary) -
         }
     }
     // Glossary words are known, and so are the words of its phrases: `three`
-    // of "three-way handshake" is no typo for `tree`.
+    // of "three-way handshake" is no typo for `tree`. Such a word is in no
+    // entry by itself, so no typo is read as it.
     let glossary_words = glossary.words().flat_map(|w| w.split(|c: char| !c.is_ascii_alphabetic()));
     for word in glossary_words.filter(|w| w.len() >= 3) {
-        words.entry(word.to_string()).or_insert(1);
+        words.entry(word.to_string()).or_insert(0);
     }
     Vocabulary::new(words)
 }
