@@ -600,7 +600,25 @@ pub const COMPARISON: u8 = 1 << 1;
 /// kind of question as the user ranks a little higher.
 pub fn intents(normalized: &str) -> u8 {
     const KINDS: [&[&str]; 6] = [
-        &["什么是", "是什么", "是啥", "what is", "what's", "what are", "定义", "介绍", "了解"],
+        &[
+            "什么是",
+            "是什么",
+            "是啥",
+            "是个啥",
+            "啥是",
+            "什么叫",
+            "啥叫",
+            "何为",
+            "什么意思",
+            "啥意思",
+            "指的是",
+            "what is",
+            "what's",
+            "what are",
+            "定义",
+            "介绍",
+            "了解",
+        ],
         &[
             "区别",
             "不同",
@@ -658,6 +676,15 @@ mod tests {
         assert!(is_filler("听起来") && is_filler("想不通"));
         assert!(is_weak("一回事") && is_weak("差不多"));
         assert_eq!(intents("并发和并行是不是一回事") & COMPARISON, COMPARISON);
+    }
+
+    #[test]
+    fn what_a_thing_is_is_asked_in_many_ways() {
+        let what = intents("什么是幂等");
+        for asked in ["幂等是个啥", "啥叫幂等", "幂等什么意思", "何为幂等", "接口幂等指的是哪种性质"]
+        {
+            assert_eq!(intents(asked) & what, what, "{asked}");
+        }
     }
 
     #[test]
