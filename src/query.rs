@@ -75,8 +75,8 @@ impl Vocabulary {
     pub fn new(words: HashMap<String, u32>) -> Self {
         let found: Vec<&String> = words.iter().filter(|(_, count)| **count > 0).map(|(word, _)| word).collect();
         let mut by_len: HashMap<usize, Vec<String>> = HashMap::new();
-        for word in &found {
-            by_len.entry(word.chars().count()).or_default().push(word.to_string());
+        for &word in &found {
+            by_len.entry(word.chars().count()).or_default().push(word.clone());
         }
         by_len.values_mut().for_each(|v| v.sort());
         let mut sorted: Vec<String> = found.into_iter().cloned().collect();
