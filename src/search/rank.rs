@@ -354,11 +354,15 @@ fn named_as_written(presence: &Presence, candidate: usize, f: &Fields, label: &s
     !one_latin_word || [f.question, f.context, f.answer].into_iter().any(|field| presence.has(field, label, candidate))
 }
 
-/// A concept that names one thing: an identifier (`SYN_RCVD`, `nginx`) or a
-/// long glossary term (反向代理服务器). Found anywhere, it is evidence.
+/// A concept that names one thing: an identifier (`SYN_RCVD`, `nginx`), a
+/// number of three digits or more (404, 65535), or a long glossary term
+/// (反向代理服务器). Found anywhere, it is evidence. A shorter number (1, 3)
+/// counts steps and items in any long answer.
 fn is_name(concept: &Concept) -> bool {
-    let ideographs = concept.label.chars().filter(|&c| crate::text::is_han(c)).count();
-    concept.label.chars().any(|c| c.is_ascii_alphanumeric()) || concept.terms.len() > 1 && ideographs >= 4
+    let label = &concept.label;
+    let ideographs = label.chars().filter(|&c| crate::text::is_han(c)).count();
+    let short_number = label.len() < 3 && label.chars().all(|c| c.is_ascii_digit());
+    label.chars().any(|c| c.is_ascii_alphanumeric()) && !short_number || concept.terms.len() > 1 && ideographs >= 4
 }
 
 /// How much of a concept a candidate's field has: the weight of its best
@@ -555,6 +559,16 @@ mod tests {
         // The first clause is searched even when it alone overdraws.
         let alone = within_budget([clause_of(0.0, 0, 50), clause_of(1.0, 1, 1)].into_iter(), 40);
         assert_eq!(alone.map(|c| c.df).collect::<Vec<_>>(), [50]);
+    }
+
+    #[test]
+    fn a_short_number_alone_is_no_evidence_but_a_long_one_is() {
+        let corpus = "#### 常见状态码有哪些？\n\n404 表示找不到页面，1 开头的表示信息。\n\n\
+                      #### 三次握手的过程？\n\n第 1 步客户端发 SYN。\n\n#### 进程和线程的区别？\n\n进程是资源分配的单位。\n";
+        let (_dir, engine) = engine_of(&[("qa.md", corpus)]);
+        assert_eq!(engine.ask("1").best, None);
+        let best = engine.ask("404").best.map(|hit| hit.question);
+        assert_eq!(best.as_deref(), Some("常见状态码有哪些？"));
     }
 
     #[test]
