@@ -357,12 +357,16 @@ fn named_as_written(presence: &Presence, candidate: usize, f: &Fields, label: &s
 /// A concept that names one thing: an identifier (`SYN_RCVD`, `nginx`), a
 /// number of three digits or more (404, 65535), or a long glossary term
 /// (反向代理服务器). Found anywhere, it is evidence. A shorter number (1, 3)
-/// counts steps and items in any long answer.
+/// counts steps and items in any long answer, and a short plain word the
+/// glossary does not know (yes, go, life) turns up in its code and prose.
 fn is_name(concept: &Concept) -> bool {
     let label = &concept.label;
-    let ideographs = label.chars().filter(|&c| crate::text::is_han(c)).count();
+    let in_glossary = concept.terms.len() > 1;
     let short_number = label.len() < 3 && label.chars().all(|c| c.is_ascii_digit());
-    label.chars().any(|c| c.is_ascii_alphanumeric()) && !short_number || concept.terms.len() > 1 && ideographs >= 4
+    let short_word = label.len() <= 4 && label.chars().all(|c| c.is_ascii_alphabetic()) && !in_glossary;
+    let latin = label.chars().any(|c| c.is_ascii_alphanumeric()) && !short_number && !short_word;
+    let ideographs = label.chars().filter(|&c| crate::text::is_han(c)).count();
+    latin || in_glossary && ideographs >= 4
 }
 
 /// How much of a concept a candidate's field has: the weight of its best
@@ -562,13 +566,17 @@ mod tests {
     }
 
     #[test]
-    fn a_short_number_alone_is_no_evidence_but_a_long_one_is() {
+    fn a_short_number_or_plain_word_alone_is_no_evidence_but_a_name_is() {
         let corpus = "#### 常见状态码有哪些？\n\n404 表示找不到页面，1 开头的表示信息。\n\n\
-                      #### 三次握手的过程？\n\n第 1 步客户端发 SYN。\n\n#### 进程和线程的区别？\n\n进程是资源分配的单位。\n";
+                      #### 三次握手的过程？\n\n第 1 步客户端发 SYN。\n\n\
+                      #### 如何读取用户的输入？\n\n例如 input(\"yes or no\") 读入一行。\n\n\
+                      #### Python 自带的异步框架？\n\nasyncio 是标准库的一部分。\n";
         let (_dir, engine) = engine_of(&[("qa.md", corpus)]);
-        assert_eq!(engine.ask("1").best, None);
-        let best = engine.ask("404").best.map(|hit| hit.question);
-        assert_eq!(best.as_deref(), Some("常见状态码有哪些？"));
+        let best = |question: &str| engine.ask(question).best.map(|hit| hit.question);
+        assert_eq!(best("1"), None);
+        assert_eq!(best("yes"), None);
+        assert_eq!(best("404").as_deref(), Some("常见状态码有哪些？"));
+        assert_eq!(best("asyncio").as_deref(), Some("Python 自带的异步框架？"));
     }
 
     #[test]
