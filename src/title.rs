@@ -14,6 +14,8 @@ pub struct Title {
     /// Per byte of `text`: part of a subject word (not filler or punctuation).
     subject: Vec<bool>,
     intents: u8,
+    /// Its words as the segmenter cuts them, without the words inside them.
+    words: HashSet<String>,
 }
 
 /// Byte ranges of the text inside brackets, `(…)` or `（…）`, outermost.
@@ -45,7 +47,8 @@ impl Title {
         let text = normalize(title);
         let sounds = char_pairs(&text).into_iter().filter(|p| p.contains('|')).collect();
         let mut subject = vec![false; text.len()];
-        for (start, word) in segmenter.cut(&text) {
+        let cut = segmenter.cut(&text);
+        for &(start, word) in &cut {
             if !is_filler(word) && !is_weak(word) {
                 subject[start..start + word.len()].iter_mut().for_each(|c| *c = true);
             }
@@ -56,7 +59,13 @@ impl Title {
             subject[start..end].iter_mut().for_each(|c| *c = false);
         }
         let intents = crate::text::intents(&text);
-        Title { text, sounds, subject, intents }
+        let words = cut.into_iter().map(|(_, word)| word.to_string()).collect();
+        Title { text, sounds, subject, intents, words }
+    }
+
+    /// Whether the title has this word whole, not only inside a longer one.
+    pub fn has_word(&self, word: &str) -> bool {
+        self.words.contains(word)
     }
 
     /// Whether the title asks the same kind of question (what, why, how…).

@@ -83,9 +83,11 @@ impl Engine {
             .into_iter()
             .enumerate()
             .map(|(candidate, (bm25, address))| {
+                let title =
+                    self.titles_seen.get(address, || Some(Title::new(&self.title_of(address), &self.segmenter)));
                 let Coverage { share: coverage, in_title, evidence, covered } =
-                    self.coverage(&presence, candidate, analysis, &weights);
-                let (sound, sound_only, precision) = self.title_match(address, analysis);
+                    self.coverage(&presence, candidate, analysis, &weights, title.as_deref());
+                let (sound, sound_only, precision) = title.map_or((0.0, 0.0, 0.0), |t| title_match(&t, analysis));
                 let bm25 = bm25 / top_score.max(f32::EPSILON);
                 let score = 10.0 * coverage + 4.0 * in_title + 3.0 * bm25 + 2.0 * sound_only + 2.0 * precision;
                 Scored { address, score, coverage, sound, evidence, rare_evidence: covered / rarest, precision }
@@ -233,8 +235,15 @@ impl Engine {
     }
 
     /// Weighted share of the subject concepts a candidate has anywhere, and
-    /// the share it has in its title.
-    fn coverage(&self, presence: &Presence, candidate: usize, analysis: &Analysis, weights: &[f32]) -> Coverage {
+    /// the share it has in its title (`title`, when it has one).
+    fn coverage(
+        &self,
+        presence: &Presence,
+        candidate: usize,
+        analysis: &Analysis,
+        weights: &[f32],
+        title: Option<&Title>,
+    ) -> Coverage {
         let total: f32 = weights.iter().sum();
         if total <= 0.0 {
             return Coverage { share: 0.0, in_title: 0.0, evidence: false, covered: 0.0 };
@@ -259,33 +268,31 @@ impl Engine {
             // asked or a glossary term with synonyms (锁 = lock, 加锁).
             let word = concept.label.chars().count() > 1 || analysis.concepts.len() == 1 || concept.terms.len() > 1;
             matched += usize::from(word);
-            titled |= word && in_question > 0.0;
+            // A word found in the title only inside a longer one (手机 of
+            // 手机号, time of TIME_WAIT) is not what the title is about.
+            let whole = |t: &Title| concept.terms.iter().any(|(term, w)| *w >= 1.0 && t.has_word(term));
+            titled |= word && in_question > 0.0 && title.is_none_or(whole);
             identifier |= is_name(concept) && named_as_written(presence, candidate, f, &concept.label);
         }
         let evidence = titled || matched >= 2 || identifier;
         Coverage { share: covered / total, in_title: in_title / total, evidence, covered }
     }
+}
 
-    /// How the title compares with the question: the share of the
-    /// question's pinyin pairs it has (catches typos), and the share of its
-    /// own subject the question asked about (prefers 阻塞与非阻塞 over
-    /// 异步非阻塞 for 非阻塞).
-    fn title_match(&self, address: DocAddress, analysis: &Analysis) -> (f32, f32, f32) {
-        let title = self.titles_seen.get(address, || Some(Title::new(&self.title_of(address), &self.segmenter)));
-        // The same kind of question counts only for a title wholly about
-        // what was asked.
-        let score = |t: &Title| {
-            let precision = t.precision(analysis);
-            let exact = precision >= WHOLE_TITLE && t.same_intent(analysis);
-            let intent = match (exact, t.compares_unasked(analysis)) {
-                (true, _) => INTENT_BONUS,
-                (false, true) => -INTENT_BONUS,
-                (false, false) => 0.0,
-            };
-            (t.sound(analysis), t.sound_only(analysis), precision + intent)
-        };
-        title.map_or((0.0, 0.0, 0.0), |t| score(&t))
-    }
+/// How the title compares with the question: the share of the question's
+/// pinyin pairs it has (catches typos), how much more of them than as
+/// written, and the share of its own subject the question asked about
+/// (prefers 阻塞与非阻塞 over 异步非阻塞 for 非阻塞). The same kind of
+/// question counts only for a title wholly about what was asked.
+fn title_match(title: &Title, analysis: &Analysis) -> (f32, f32, f32) {
+    let precision = title.precision(analysis);
+    let exact = precision >= WHOLE_TITLE && title.same_intent(analysis);
+    let intent = match (exact, title.compares_unasked(analysis)) {
+        (true, _) => INTENT_BONUS,
+        (false, true) => -INTENT_BONUS,
+        (false, false) => 0.0,
+    };
+    (title.sound(analysis), title.sound_only(analysis), precision + intent)
 }
 
 /// How much a word found in `df` of `n` entries tells (an IDF): the rarer,
@@ -577,6 +584,16 @@ mod tests {
         assert_eq!(best("yes"), None);
         assert_eq!(best("404").as_deref(), Some("常见状态码有哪些？"));
         assert_eq!(best("asyncio").as_deref(), Some("Python 自带的异步框架？"));
+    }
+
+    #[test]
+    fn a_word_inside_a_longer_title_word_is_no_evidence() {
+        let corpus = "#### 手机号存储用 INT 还是 VARCHAR？\n\n手机号用字符串存。\n\n\
+                      #### 进程和线程的区别？\n\n进程是资源分配的单位。\n";
+        let (_dir, engine) = engine_of(&[("qa.md", corpus)]);
+        let best = |question: &str| engine.ask(question).best.map(|hit| hit.question);
+        assert_eq!(best("手机没信号"), None, "手机 is only inside 手机号");
+        assert_eq!(best("手机号怎么存").as_deref(), Some("手机号存储用 INT 还是 VARCHAR？"));
     }
 
     #[test]
