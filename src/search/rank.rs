@@ -368,12 +368,14 @@ fn named_as_written(presence: &Presence, candidate: usize, f: &Fields, label: &s
 /// glossary does not know (yes, go, life) turns up in its code and prose.
 fn is_name(concept: &Concept) -> bool {
     let label = &concept.label;
-    let in_glossary = concept.terms.len() > 1;
+    // Terms besides the word: its glossary group's, or a long word's parts.
+    // A word of a few letters has no parts, so its other terms are synonyms.
+    let more_terms = concept.terms.len() > 1;
     let short_number = label.len() < 3 && label.chars().all(|c| c.is_ascii_digit());
-    let short_word = label.len() <= 4 && label.chars().all(|c| c.is_ascii_alphabetic()) && !in_glossary;
+    let short_word = label.len() <= 4 && label.chars().all(|c| c.is_ascii_alphabetic()) && !more_terms;
     let latin = label.chars().any(|c| c.is_ascii_alphanumeric()) && !short_number && !short_word;
     let ideographs = label.chars().filter(|&c| crate::text::is_han(c)).count();
-    latin || in_glossary && ideographs >= 4
+    latin || more_terms && ideographs >= 4
 }
 
 /// How much of a concept a candidate's field has: the weight of its best
