@@ -236,15 +236,17 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     let (text, mut corrected) = correct_typos(&text, |w| doc_freq(w) > 0, vocabulary);
     // A character left alone is unknown too: the dictionary has every
     // character of the corpus, but a typo (防火强) leaves one behind.
-    let unknown: Vec<(usize, usize)> = segmenter
+    let words: Vec<sound::Cut> = segmenter
         .cut(&text)
         .into_iter()
-        .filter(|(_, w)| w.chars().any(is_han) && !(is_compound(w) && segmenter.has_word(w)) && !filler(w))
-        .map(|(start, w)| (start, start + w.len()))
+        .map(|(start, w)| {
+            let unknown = w.chars().any(is_han) && !(is_compound(w) && segmenter.has_word(w)) && !filler(w);
+            sound::Cut { start, end: start + w.len(), unknown }
+        })
         .collect();
     let common = |w: &str| doc_freq(w) >= 3.max(entries / 1000);
     let whole = |w: &str| segmenter.cut(w).len() == 1;
-    let (text, heard) = sound::correct(&text, &unknown, |w| segmenter.has_word(w), common, whole, sounds);
+    let (text, heard) = sound::correct(&text, &words, |w| segmenter.has_word(w), common, whole, sounds);
     corrected.extend(heard);
     let mut concepts = Vec::new();
     let mentions = glossary.mentions(&text);

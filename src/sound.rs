@@ -94,11 +94,21 @@ fn keys(word: &str, all_readings: bool) -> Vec<String> {
     readings
 }
 
+/// A word of `text` as the segmenter cut it: its byte range, and whether
+/// the dictionary lacks it (filler excluded), so that it may be a typo.
+#[derive(Debug, Clone, Copy)]
+pub struct Cut {
+    pub start: usize,
+    pub end: usize,
+    pub unknown: bool,
+}
+
 /// Replaces stretches of `text` that are not known words but sound like one.
-/// `known` tells whether a word is in the dictionary. Only characters inside
-/// `unknown` byte ranges (words the dictionary lacks, filler excluded) may
-/// change, so a word the user spelled right is never altered: 防火强 becomes
-/// 防火墙, but 线程锁 never becomes 线参数.
+/// `words` are its words as cut; `known` tells whether a word is in the
+/// dictionary. Only characters of unknown words may change, and a known
+/// word is in a stretch whole or not at all, so a word the user spelled
+/// right is never altered: 防火强 becomes 防火墙, but 线程锁 never becomes
+/// 线参数, nor 哪种传输 哪重传输.
 ///
 /// When every character would change (县城 → 线程), the stretch is a word of
 /// its own as often as a typo, so only a word that is common in the corpus
@@ -107,16 +117,20 @@ fn keys(word: &str, all_readings: bool) -> Vec<String> {
 /// question could find it.
 pub fn correct(
     text: &str,
-    unknown: &[(usize, usize)],
+    words: &[Cut],
     known: impl Fn(&str) -> bool,
     common: impl Fn(&str) -> bool,
     whole: impl Fn(&str) -> bool,
     sounds: &SoundIndex,
 ) -> (String, Vec<String>) {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let is_unknown = |byte: usize| unknown.iter().any(|&(s, e)| byte >= s && byte < e);
+    let unknown = || words.iter().filter(|w| w.unknown);
+    let is_unknown = |byte: usize| unknown().any(|w| byte >= w.start && byte < w.end);
     // A character the segmenter cut alone.
-    let lone = |&(b, c): &(usize, char)| unknown.iter().any(|&(s, e)| s == b && e == b + c.len_utf8());
+    let lone = |&(b, c): &(usize, char)| unknown().any(|w| w.start == b && w.end == b + c.len_utf8());
+    let splits_known = |start: usize, end: usize| {
+        words.iter().any(|w| !w.unknown && w.start < end && w.end > start && (w.start < start || w.end > end))
+    };
     let mut out = String::with_capacity(text.len());
     let mut corrected = Vec::new();
     let mut i = 0;
@@ -129,7 +143,7 @@ pub fn correct(
             let start = window[0].0;
             let end = chars.get(i + len).map_or(text.len(), |&(b, _)| b);
             let stretch = &text[start..end];
-            if known(stretch) {
+            if known(stretch) || splits_known(start, end) {
                 continue;
             }
             // Two characters each cut alone are two words more often than a
@@ -161,6 +175,11 @@ pub fn correct(
 mod tests {
     use super::*;
 
+    /// These byte ranges of a text as its unknown words.
+    fn unknown(ranges: &[(usize, usize)]) -> Vec<Cut> {
+        ranges.iter().map(|&(start, end)| Cut { start, end, unknown: true }).collect()
+    }
+
     fn sounds() -> SoundIndex {
         SoundIndex::from_dictionary("协程 100\n防火墙 50\n进程 300\n生产者 20\n握手 40\n粘包 10\n间隔 5\n".into())
     }
@@ -168,21 +187,22 @@ mod tests {
     #[test]
     fn two_characters_each_cut_alone_are_not_a_typo() {
         let sounds = SoundIndex::from_dictionary("要强 9\n".into());
-        let correct = |unknown: &[(usize, usize)]| correct("要抢", unknown, |_| false, |_| true, |_| true, &sounds).0;
+        let correct =
+            |ranges: &[(usize, usize)]| correct("要抢", &unknown(ranges), |_| false, |_| true, |_| true, &sounds).0;
         assert_eq!(correct(&[(0, 3), (3, 6)]), "要抢");
         assert_eq!(correct(&[(0, 6)]), "要强", "one unknown word of two characters may be a typo");
     }
 
     #[test]
     fn only_a_word_the_segmenter_keeps_whole_is_taken() {
-        let all = [(0, "防火强".len())];
+        let all = unknown(&[(0, "防火强".len())]);
         let fixed = |whole: fn(&str) -> bool| correct("防火强", &all, |_| false, |_| true, whole, &sounds()).0;
         assert_eq!(fixed(|_| true), "防火墙");
         assert_eq!(fixed(|w| w != "防火墙"), "防火强");
     }
 
     fn fix(text: &str) -> String {
-        let all = [(0, text.len())];
+        let all = unknown(&[(0, text.len())]);
         correct(text, &all, |w| ["协程", "进程"].contains(&w), |w| w == "进程", |_| true, &sounds()).0
     }
 
@@ -206,7 +226,7 @@ mod tests {
         assert_eq!(fix("携城"), "携城", "a rare one may not (协程 is not common here)");
         let (text, _) = correct(
             "线程锁",
-            &[(6, 9)],
+            &unknown(&[(6, 9)]),
             |w| w == "线程",
             |_| true,
             |_| true,
@@ -221,7 +241,20 @@ mod tests {
     fn a_rare_reading_does_not_turn_a_whole_word_into_another() {
         let sounds = SoundIndex::from_dictionary("区内 50\n".into());
         assert_eq!(sounds.lookup("去哪"), Some("区内"), "内 can be read na");
-        let (text, corrected) = correct("去哪", &[(0, 6)], |_| false, |_| true, |_| true, &sounds);
+        let (text, corrected) = correct("去哪", &unknown(&[(0, 6)]), |_| false, |_| true, |_| true, &sounds);
         assert_eq!((text.as_str(), corrected.len()), ("去哪", 0));
+    }
+
+    #[test]
+    fn a_known_word_is_corrected_whole_or_not_at_all() {
+        // 种 is cut alone and 种传 sounds like 重传, but 传输 is spelled right.
+        let sounds = SoundIndex::from_dictionary("重传 20\n".into());
+        let text = "哪种传输";
+        let words =
+            [(0, 3, false), (3, 6, true), (6, 12, false)].map(|(start, end, unknown)| Cut { start, end, unknown });
+        assert_eq!(correct(text, &words, |w| w == "传输", |_| true, |_| true, &sounds).0, text);
+        let words = [(0, 3, false), (3, 9, true)].map(|(start, end, unknown)| Cut { start, end, unknown });
+        let (fixed, _) = correct("哪种传", &words, |_| false, |_| true, |_| true, &sounds);
+        assert_eq!(fixed, "哪重传", "种传 cut as one unknown word may be a typo");
     }
 }
