@@ -68,9 +68,11 @@ impl Title {
         self.words.contains(word)
     }
 
-    /// Whether the title asks the same kind of question (what, why, how…).
-    pub fn same_intent(&self, analysis: &Analysis) -> bool {
-        self.intents & analysis.intents != 0
+    /// How far the title asks the same kinds of question (what, why, how…)
+    /// as the user: of the kinds either asks, the share both ask.
+    pub fn shared_intent(&self, analysis: &Analysis) -> f32 {
+        let (both, either) = (self.intents & analysis.intents, self.intents | analysis.intents);
+        both.count_ones() as f32 / either.count_ones().max(1) as f32
     }
 
     /// Whether the title compares things the question did not ask to compare
@@ -119,6 +121,18 @@ mod tests {
     use super::*;
     use crate::segment::compact_dictionary;
     use crate::text::intents;
+
+    #[test]
+    fn the_intent_shared_is_the_share_of_the_kinds_asked_that_both_ask() {
+        let titles = ["什么是线程和进程？", "进程和线程的区别是什么？", "为什么要用线程池？"];
+        let segmenter = Segmenter::from_dictionary(compact_dictionary(titles, &[]).as_bytes()).unwrap();
+        let [what, what_and_difference, why] = titles.map(|title| Title::new(title, &segmenter));
+        let asked = |question: &str| Analysis { intents: intents(&normalize(question)), ..Analysis::default() };
+        let what_is = asked("线程和进程是什么");
+        assert_eq!(what.shared_intent(&what_is), 1.0);
+        assert_eq!(what_and_difference.shared_intent(&what_is), 0.5, "the title also compares");
+        assert_eq!(why.shared_intent(&what_is), 0.0);
+    }
 
     #[test]
     fn a_comparison_title_is_unasked_unless_the_question_compares() {

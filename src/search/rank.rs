@@ -30,7 +30,7 @@ const MAX_CLAUSES: usize = 20;
 /// none of 2,000 answers. At 1M entries it took p99 latency from 5.05 to
 /// 4.20 ms (medians of 5 runs) and changed 54 of 2,000 answers.
 const POSTINGS_BUDGET: u64 = 40_000;
-/// Added to title precision when the title asks the same kind of question.
+/// Added to title precision when the title asks the same kinds of question.
 const INTENT_BONUS: f32 = 0.5;
 /// Terms of answers (and title pairs) in more entries than this are not
 /// searched for, only counted; title words may be in 1/`COMMON_SHARE` of the
@@ -283,12 +283,15 @@ impl Engine {
 /// pinyin pairs it has (catches typos), how much more of them than as
 /// written, and the share of its own subject the question asked about
 /// (prefers 阻塞与非阻塞 over 异步非阻塞 for 非阻塞). The same kind of
-/// question counts only for a title wholly about what was asked.
+/// question counts only for a title wholly about what was asked, and in
+/// full only when it asks all the kinds the user did and no others
+/// (什么是线程和进程 asks what they are; 进程和线程的区别是什么 also compares them).
 fn title_match(title: &Title, analysis: &Analysis) -> (f32, f32, f32) {
     let precision = title.precision(analysis);
-    let exact = precision >= WHOLE_TITLE && title.same_intent(analysis);
+    let shared = title.shared_intent(analysis);
+    let exact = precision >= WHOLE_TITLE && shared > 0.0;
     let intent = match (exact, title.compares_unasked(analysis)) {
-        (true, _) => INTENT_BONUS,
+        (true, _) => INTENT_BONUS * shared,
         (false, true) => -INTENT_BONUS,
         (false, false) => 0.0,
     };
