@@ -286,6 +286,10 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         concepts.push(Concept { label: word.to_string(), terms, weak: is_weak(word), corrected });
     }
     drop_shared_parts(&mut concepts);
+    // A word whose parts are all filler (要用) or all named by other concepts
+    // (不稳 after 稳) has no terms left: no entry can have it, and it would
+    // only weigh against every candidate.
+    concepts.retain(|c| !c.terms.is_empty());
     Analysis { concepts, pairs: char_pairs(&subject), truncated, intents: crate::text::intents(&text) }
 }
 

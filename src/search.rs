@@ -487,6 +487,18 @@ mod tests {
     }
 
     #[test]
+    fn a_word_with_no_terms_of_its_own_is_no_concept() {
+        let corpus = "#### TCP 为什么稳？\n\nTCP 有重传，UDP 没有。\n\n#### 为什么要用 Redis？\n\nRedis 快。\n";
+        let (_dir, engine) = engine_of(&[("qa.md", corpus)]);
+        for question in ["tcp稳 udp不稳 原因在哪", "为什么要用 Redis？"] {
+            let concepts = engine.analyze(question).concepts;
+            assert!(concepts.iter().all(|c| !c.terms.is_empty()), "{question}: {concepts:?}");
+        }
+        let best = engine.ask("为什么要用 Redis？").best.map(|hit| hit.question);
+        assert_eq!(best.as_deref(), Some("为什么要用 Redis？"));
+    }
+
+    #[test]
     fn a_title_asked_in_full_needs_less_coverage() {
         let candidate = |coverage: f32, precision: f32| Scored {
             address: DocAddress::new(0, 0),
