@@ -36,6 +36,15 @@ pub struct Concept {
     pub corrected: bool,
 }
 
+impl Concept {
+    /// Whether it stands for more terms than the word: a glossary group's
+    /// synonyms, or the words inside a long word. Either makes it jargon
+    /// rather than everyday text.
+    pub fn has_more_terms(&self) -> bool {
+        self.terms.len() > 1
+    }
+}
+
 /// A question, understood.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Analysis {

@@ -215,7 +215,7 @@ impl Engine {
     /// about what is asked. Only a plain Chinese word counts so: a glossary
     /// group or a name is jargon.
     fn everyday_df(&self, n: u64, concept: &Concept) -> u64 {
-        if concept.terms.len() > 1 || !concept.label.chars().all(crate::text::is_han) {
+        if concept.has_more_terms() || !concept.label.chars().all(crate::text::is_han) {
             return 0;
         }
         let share = self.segmenter.everyday_count(&concept.label) as f64 / EVERYDAY_WORDS;
@@ -266,7 +266,7 @@ impl Engine {
             // A single ideograph turns up in any long answer, and in many a
             // title (话 in 这句话): not evidence, unless it is all that was
             // asked or a glossary term with synonyms (锁 = lock, 加锁).
-            let word = concept.label.chars().count() > 1 || analysis.concepts.len() == 1 || concept.terms.len() > 1;
+            let word = concept.label.chars().count() > 1 || analysis.concepts.len() == 1 || concept.has_more_terms();
             matched += usize::from(word);
             // A word found in the title only inside a longer one (手机 of
             // 手机号, time of TIME_WAIT) is not what the title is about.
@@ -371,9 +371,8 @@ fn named_as_written(presence: &Presence, candidate: usize, f: &Fields, label: &s
 /// glossary does not know (yes, go, life) turns up in its code and prose.
 fn is_name(concept: &Concept) -> bool {
     let label = &concept.label;
-    // Terms besides the word: its glossary group's, or a long word's parts.
     // A word of a few letters has no parts, so its other terms are synonyms.
-    let more_terms = concept.terms.len() > 1;
+    let more_terms = concept.has_more_terms();
     let short_number = label.len() < 3 && label.chars().all(|c| c.is_ascii_digit());
     let short_word = label.len() <= 4 && label.chars().all(|c| c.is_ascii_alphabetic()) && !more_terms;
     let latin = label.chars().any(|c| c.is_ascii_alphanumeric()) && !short_number && !short_word;
