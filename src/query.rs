@@ -38,8 +38,7 @@ pub struct Concept {
 
 impl Concept {
     /// Whether it stands for more terms than the word: a glossary group's
-    /// synonyms, or the words inside a long word. Either makes it jargon
-    /// rather than everyday text.
+    /// synonyms, or the words inside a long word.
     pub fn has_more_terms(&self) -> bool {
         self.terms.len() > 1
     }

@@ -108,7 +108,7 @@ pub struct Cut {
 /// dictionary. Only characters of unknown words may change, and a known
 /// word is in a stretch whole or not at all, so a word the user spelled
 /// right is never altered: 防火强 becomes 防火墙, but 线程锁 never becomes
-/// 线参数, nor 哪种传输 哪重传输.
+/// 线参数, nor 哪种传输 哪重传输 (种 alone sounds like 重, but 传输 is whole).
 ///
 /// When every character would change (县城 → 线程), the stretch is a word of
 /// its own as often as a typo, so only a word that is common in the corpus
