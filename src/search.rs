@@ -79,7 +79,7 @@ struct Scored {
     /// The weight of the concepts found, in words as rare as any in the corpus.
     rare_evidence: f32,
     /// Share of the title's subject the question asks about, with a bonus
-    /// for the same kind of question (see `rank::title_match`).
+    /// for asking the same kinds of question (see `rank::title_match`).
     precision: f32,
 }
 
