@@ -188,19 +188,21 @@ impl Scratch {
         let ranked = &mut self.ranked;
         let best_first = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         let distinct = |&(j, _): &(u32, f32)| !is_duplicate(&titles[i], &titles[j as usize]);
-        // Only the best few need sorting (and a duplicate check), unless
-        // too many of them are duplicates.
-        let few = 4 * MAX_RELATED;
-        let mut candidates = &mut ranked[..];
-        if candidates.len() > few {
-            candidates.select_nth_unstable_by(few, best_first);
-            if candidates[..few].iter().filter(|c| distinct(c)).count() >= MAX_RELATED {
-                candidates = &mut candidates[..few];
-            }
+        // Only the best few are sorted first, and checked for duplicates best
+        // first until enough are kept; the rest only when too many of the
+        // few were duplicates. (The few are all better than the rest.)
+        let few = (4 * MAX_RELATED).min(ranked.len());
+        if ranked.len() > few {
+            ranked.select_nth_unstable_by(few, best_first);
         }
-        candidates.sort_unstable_by(best_first);
-        // Duplicates are checked best first, only until enough are kept.
-        candidates.iter().copied().filter(distinct).take(MAX_RELATED).collect()
+        let (best, rest) = ranked.split_at_mut(few);
+        best.sort_unstable_by(best_first);
+        let mut kept: Vec<(u32, f32)> = best.iter().copied().filter(distinct).take(MAX_RELATED).collect();
+        if kept.len() < MAX_RELATED && !rest.is_empty() {
+            rest.sort_unstable_by(best_first);
+            kept.extend(rest.iter().copied().filter(distinct).take(MAX_RELATED - kept.len()));
+        }
+        kept
     }
 }
 
@@ -397,6 +399,19 @@ mod tests {
         let ranking = Ranking::new(&entries, &words, &vocabulary);
         let in_parts: Vec<_> = [0..2, 2..3, 3..5].into_iter().flat_map(|range| ranking.of(range)).collect();
         assert_eq!(in_parts, whole);
+    }
+
+    #[test]
+    fn duplicates_among_the_best_few_give_way_to_the_next_best() {
+        // Entry 0 and the 18 best-scored entries ask the same question; the
+        // six after them do not.
+        let same = || Title::new([1u32, 2, 3], |_| false);
+        let other = |k: u32| Title::new([10 + k, 100 + k], |_| false);
+        let titles: Vec<Title<u32>> = (0..25).map(|j| if j <= 18 { same() } else { other(j) }).collect();
+        let mut scratch = Scratch::new(titles.len());
+        scratch.ranked = (1..25u32).rev().map(|j| (j, 100.0 - j as f32)).collect();
+        let best = scratch.best_distinct(0, &titles);
+        assert_eq!(best.iter().map(|&(j, _)| j).collect::<Vec<_>>(), [19, 20, 21, 22, 23]);
     }
 
     #[test]
