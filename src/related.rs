@@ -72,8 +72,13 @@ pub struct Ranking<'e> {
 
 impl<'e> Ranking<'e> {
     pub fn new(entries: &'e [Entry], words: &[EntryWords], vocabulary: &Vocabulary) -> Self {
+        // Terms are numbered in entry order, so that a build gives the same
+        // numbers every time; then the entries are weighed on all cores.
         let mut terms = Terms::new(vocabulary);
-        let bags: Vec<FxHashMap<u32, f32>> = words.iter().map(|w| terms.bag(w)).collect();
+        for entry in words {
+            [&entry.question, &entry.context, &entry.answer].into_iter().for_each(|text| terms.number(text));
+        }
+        let bags: Vec<FxHashMap<u32, f32>> = words.par_iter().map(|w| terms.bag(w)).collect();
         let vectors = tf_idf(&bags, terms.count());
         let titles: Vec<Title<u32>> = words.par_iter().map(|w| terms.title(&w.question)).collect();
 
@@ -85,7 +90,7 @@ impl<'e> Ranking<'e> {
         }
         // A term shared by a large part of a big corpus says little and costs much.
         let common = 200.max(entries.len() / 50);
-        for list in &mut postings {
+        postings.par_iter_mut().for_each(|list| {
             if list.len() > common {
                 list.clear();
             } else if list.len() > MAX_POSTINGS {
@@ -96,7 +101,7 @@ impl<'e> Ranking<'e> {
                 list.select_nth_unstable_by(MAX_POSTINGS, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                 list.truncate(MAX_POSTINGS);
             }
-        }
+        });
         // Entries of the same file are a little more related; files numbered.
         let mut file_ids: FxHashMap<&str, usize> = FxHashMap::default();
         let files: Vec<usize> = entries
@@ -213,7 +218,7 @@ pub fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glo
     let words: Vec<TextWords> =
         questions.iter().map(|q| TextWords::of(q, segmenter, glossary, &mut vocabulary)).collect();
     let mut terms = Terms::new(&vocabulary);
-    words.iter().for_each(|w| terms.numbered(w, |_| ()));
+    words.iter().for_each(|w| terms.number(w));
     let titles: Vec<Title<u32>> = words.iter().map(|w| terms.title(w)).collect();
     let mut pairs = Vec::new();
     for i in 0..titles.len() {
@@ -299,43 +304,47 @@ impl<'v> Terms<'v> {
         self.names.len()
     }
 
-    /// The terms of a text, numbered: first the glossary groups it mentions,
-    /// then its [`meaningful`] words.
-    fn numbered(&mut self, text: &TextWords, mut add: impl FnMut(u32)) {
+    /// Numbers the terms of a text that are new: first the glossary groups
+    /// it mentions, then its [`meaningful`] words.
+    fn number(&mut self, text: &TextWords) {
         for &group in text.mentions() {
             let next = self.names.len() as u32;
-            add(*self.groups.entry(group).or_insert_with(|| {
+            self.groups.entry(group).or_insert_with(|| {
                 self.names.push(false);
                 next
-            }));
+            });
         }
         for &word in text.words() {
-            let term = self.words[word as usize].get_or_insert_with(|| {
+            self.words[word as usize].get_or_insert_with(|| {
                 let spelled = self.vocabulary.word(word);
                 meaningful(spelled).then(|| {
                     self.names.push(is_name(spelled));
                     self.names.len() as u32 - 1
                 })
             });
-            if let Some(term) = *term {
-                add(term);
-            }
         }
     }
 
-    fn bag(&mut self, entry: &EntryWords) -> FxHashMap<u32, f32> {
+    /// The terms of a text already [`Terms::number`]ed, in the same order,
+    /// each as often as it occurs.
+    fn of<'t>(&'t self, text: &'t TextWords) -> impl Iterator<Item = u32> + 't {
+        let groups = text.mentions().iter().filter_map(|group| self.groups.get(group).copied());
+        let words = text.words().iter().filter_map(|&word| self.words[word as usize].flatten());
+        groups.chain(words)
+    }
+
+    fn bag(&self, entry: &EntryWords) -> FxHashMap<u32, f32> {
         let mut bag = FxHashMap::default();
         for (text, weight) in [(&entry.question, QUESTION_WEIGHT), (&entry.context, 1.0), (&entry.answer, 1.0)] {
-            self.numbered(text, |term| *bag.entry(term).or_default() += weight);
+            for term in self.of(text) {
+                *bag.entry(term).or_default() += weight;
+            }
         }
         bag
     }
 
-    /// The terms of a question already [`Terms::numbered`].
     fn title(&self, question: &TextWords) -> Title<u32> {
-        let groups = question.mentions().iter().filter_map(|group| self.groups.get(group).copied());
-        let words = question.words().iter().filter_map(|&word| self.words[word as usize].flatten());
-        Title::new(groups.chain(words), |&term| self.names[term as usize])
+        Title::new(self.of(question), |&term| self.names[term as usize])
     }
 }
 
