@@ -28,9 +28,9 @@ pub const MAX_RELATED: usize = 5;
 const TOP_TERMS: usize = 40;
 const QUESTION_WEIGHT: f32 = 3.0;
 /// Entries compared per term, at most: with [`TOP_TERMS`], at most 2,000
-/// comparisons per entry, however large the corpus. Ranking is most of a
-/// large build's work (a fifth less time at 100,000 entries than with 200),
-/// and an entry's best matches share its rarer terms, whose lists are short.
+/// comparisons per entry, however large the corpus. A 100,000-entry build
+/// takes a quarter less time than with 200, and an entry's best matches
+/// share its rarer terms, whose lists are short.
 const MAX_POSTINGS: usize = 50;
 /// People write about one subject in a row: entries this close in a file
 /// get a bonus, divided by their distance.
