@@ -343,6 +343,12 @@ fn head_of_unknown(label: &str, terms: &[(String, f32)], doc_freq: &dyn Fn(&str)
         .map(|head| (head.to_string(), HEAD_WEIGHT))
 }
 
+/// Whether a question's word is a concept of its own, not only filler in
+/// parts (要用 is 要 + 用): what a title's subject is made of too.
+pub(crate) fn names_something(word: &str, segmenter: &Segmenter) -> bool {
+    !is_filler(word) && (!word.chars().all(crate::text::is_filler_char) || !word_terms(word, segmenter).is_empty())
+}
+
 /// The index terms for one word: itself, and at a lower weight the shorter
 /// words jieba finds inside it (三次握手 → 三次, 握手).
 fn word_terms(word: &str, segmenter: &Segmenter) -> Vec<(String, f32)> {

@@ -155,6 +155,13 @@ pub fn is_filler(word: &str) -> bool {
     FILLER.contains(word)
 }
 
+/// Whether an ideograph is part of some Chinese filler word: a word with
+/// any other character cannot be filler however it is cut.
+pub fn is_filler_char(c: char) -> bool {
+    static CHARS: LazyLock<HashSet<char>> = LazyLock::new(|| FILLER_ZH.iter().flat_map(|w| w.chars()).collect());
+    CHARS.contains(&c)
+}
+
 const FILLER_ZH: &[&str] = &[
     "什么",
     "是",

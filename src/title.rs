@@ -4,14 +4,15 @@
 
 use std::collections::HashSet;
 
-use crate::query::Analysis;
+use crate::query::{Analysis, names_something};
 use crate::segment::{Segmenter, char_pairs};
-use crate::text::{COMPARISON, is_filler, is_weak, normalize};
+use crate::text::{COMPARISON, is_weak, normalize};
 
 pub struct Title {
     text: String,
     sounds: HashSet<String>,
-    /// Per byte of `text`: part of a subject word (not filler or punctuation).
+    /// Per byte of `text`: part of a subject word (not filler, made of
+    /// filler, or punctuation).
     subject: Vec<bool>,
     intents: u8,
     /// Its words as the segmenter cuts them, without the words inside them.
@@ -49,7 +50,7 @@ impl Title {
         let mut subject = vec![false; text.len()];
         let cut = segmenter.cut(&text);
         for &(start, word) in &cut {
-            if !is_filler(word) && !is_weak(word) {
+            if names_something(word, segmenter) && !is_weak(word) {
                 subject[start..start + word.len()].iter_mut().for_each(|c| *c = true);
             }
         }
@@ -158,6 +159,20 @@ mod tests {
         let asked = Analysis { concepts: vec![concept("tcp"), concept("udp")], ..Analysis::default() };
         assert_eq!(Title::new(title, &segmenter).precision(&asked), 1.0);
         assert!(Title::new("TCP 与 UDP 的重要区别", &segmenter).precision(&asked) < 1.0);
+    }
+
+    #[test]
+    fn a_word_made_of_filler_is_no_part_of_the_subject() {
+        let title = "为什么要用 Redis？";
+        let segmenter = Segmenter::from_dictionary(compact_dictionary([title], &[]).as_bytes()).unwrap();
+        let redis = crate::query::Concept {
+            label: "redis".into(),
+            terms: vec![("redis".into(), 1.0)],
+            weak: false,
+            corrected: false,
+        };
+        let asked = Analysis { concepts: vec![redis], ..Analysis::default() };
+        assert_eq!(Title::new(title, &segmenter).precision(&asked), 1.0, "要用 is 要 + 用, as in a question");
     }
 
     #[test]
