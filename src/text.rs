@@ -603,10 +603,11 @@ pub fn function_words() -> impl Iterator<Item = &'static str> {
 pub const COMPARISON: u8 = 1 << 1;
 
 /// What kind of question a text asks, as bits: what it is, how two things
-/// differ, why, how, pros and cons, what it is for. A title asking the same
+/// differ, why, how, pros and cons, what it is for, which ones there are
+/// (常见的操作系统有哪些 is not 什么是操作系统). A title asking the same
 /// kind of question as the user ranks a little higher.
 pub fn intents(normalized: &str) -> u8 {
-    const KINDS: [&[&str]; 6] = [
+    const KINDS: [&[&str]; 7] = [
         &[
             "什么是",
             "是什么",
@@ -645,6 +646,7 @@ pub fn intents(normalized: &str) -> u8 {
         &["如何", "怎么", "怎样", "how ", "实现"],
         &["优缺点", "优点", "缺点", "优势", "好处", "advantage", "disadvantage", "pros", "cons"],
         &["场景", "应用", "用途", "作用", "用来", "干嘛", "用处", "use case", "when to use", "used for"],
+        &["哪些", "哪几", "几种", "常见", "常用", "列举", "which", "kinds of", "types of"],
     ];
     KINDS
         .iter()
@@ -691,6 +693,16 @@ mod tests {
         for asked in ["幂等是个啥", "啥叫幂等", "幂等什么意思", "何为幂等", "接口幂等指的是哪种性质"]
         {
             assert_eq!(intents(asked) & what, what, "{asked}");
+        }
+    }
+
+    #[test]
+    fn asking_for_a_list_is_a_kind_of_question_of_its_own() {
+        let list = intents("常见的操作系统有哪些");
+        assert_ne!(list, 0);
+        assert_eq!(list & intents("什么是操作系统"), 0);
+        for asked in ["redis有哪几种数据类型", "列举几种排序算法", "which kinds of locks are there"] {
+            assert_eq!(intents(asked) & list, list, "{asked}");
         }
     }
 
