@@ -123,6 +123,17 @@ mod tests {
     use crate::segment::compact_dictionary;
     use crate::text::intents;
 
+    /// A question about these words, each a concept of its own term.
+    fn asking_about(words: &[&str]) -> Analysis {
+        let concept = |word: &&str| crate::query::Concept {
+            label: word.to_string(),
+            terms: vec![(word.to_string(), 1.0)],
+            weak: false,
+            corrected: false,
+        };
+        Analysis { concepts: words.iter().map(concept).collect(), ..Analysis::default() }
+    }
+
     #[test]
     fn the_intent_shared_is_the_share_of_the_kinds_asked_that_both_ask() {
         let titles = ["什么是线程和进程？", "进程和线程的区别是什么？", "为什么要用线程池？"];
@@ -150,13 +161,7 @@ mod tests {
     fn a_remark_in_brackets_is_no_part_of_the_subject() {
         let title = "TCP 与 UDP 的区别（重要）";
         let segmenter = Segmenter::from_dictionary(compact_dictionary([title], &[]).as_bytes()).unwrap();
-        let concept = |word: &str| crate::query::Concept {
-            label: word.into(),
-            terms: vec![(word.into(), 1.0)],
-            weak: false,
-            corrected: false,
-        };
-        let asked = Analysis { concepts: vec![concept("tcp"), concept("udp")], ..Analysis::default() };
+        let asked = asking_about(&["tcp", "udp"]);
         assert_eq!(Title::new(title, &segmenter).precision(&asked), 1.0);
         assert!(Title::new("TCP 与 UDP 的重要区别", &segmenter).precision(&asked) < 1.0);
     }
@@ -165,14 +170,8 @@ mod tests {
     fn a_word_made_of_filler_is_no_part_of_the_subject() {
         let title = "为什么要用 Redis？";
         let segmenter = Segmenter::from_dictionary(compact_dictionary([title], &[]).as_bytes()).unwrap();
-        let redis = crate::query::Concept {
-            label: "redis".into(),
-            terms: vec![("redis".into(), 1.0)],
-            weak: false,
-            corrected: false,
-        };
-        let asked = Analysis { concepts: vec![redis], ..Analysis::default() };
-        assert_eq!(Title::new(title, &segmenter).precision(&asked), 1.0, "要用 is 要 + 用, as in a question");
+        let precision = Title::new(title, &segmenter).precision(&asking_about(&["redis"]));
+        assert_eq!(precision, 1.0, "要用 is 要 + 用, as in a question");
     }
 
     #[test]
