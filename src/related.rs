@@ -20,7 +20,7 @@ use crate::corpus::Entry;
 use crate::glossary::Glossary;
 use crate::progress::Progress;
 use crate::segment::Segmenter;
-use crate::text::{is_filler, is_weak};
+use crate::text::{intents, is_filler, is_weak, normalize};
 
 /// How many related entries each entry keeps.
 pub const MAX_RELATED: usize = 5;
@@ -80,7 +80,8 @@ impl<'e> Ranking<'e> {
         }
         let bags: Vec<FxHashMap<u32, f32>> = words.par_iter().map(|w| terms.bag(w)).collect();
         let vectors = tf_idf(&bags, terms.count());
-        let titles: Vec<Title<u32>> = words.par_iter().map(|w| terms.title(&w.question)).collect();
+        let titles: Vec<Title<u32>> =
+            entries.par_iter().zip(words).map(|(e, w)| terms.title(&e.question, &w.question)).collect();
 
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms.count()];
         for (i, vector) in (0u32..).zip(&vectors) {
@@ -219,7 +220,7 @@ pub fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glo
         questions.iter().map(|q| TextWords::of(q, segmenter, glossary, &mut vocabulary)).collect();
     let mut terms = Terms::new(&vocabulary);
     words.iter().for_each(|w| terms.number(w));
-    let titles: Vec<Title<u32>> = words.iter().map(|w| terms.title(w)).collect();
+    let titles: Vec<Title<u32>> = questions.iter().zip(&words).map(|(q, w)| terms.title(q, w)).collect();
     let mut pairs = Vec::new();
     for i in 0..titles.len() {
         for j in i + 1..titles.len() {
@@ -231,21 +232,23 @@ pub fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glo
     pairs
 }
 
-/// A question's terms, each once, and those of them that are names (words
-/// with a Latin letter): what tells two questions apart. Both sorted.
+/// A question's terms, each once, those of them that are names (words
+/// with a Latin letter), both sorted, and the kinds of question it asks
+/// ([`intents`]): what tells two questions apart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Title<T> {
     terms: Vec<T>,
     names: Vec<T>,
+    kinds: u8,
 }
 
 impl<T: Ord + Clone> Title<T> {
-    fn new(terms: impl IntoIterator<Item = T>, is_name: impl Fn(&T) -> bool) -> Self {
+    fn new(question: &str, terms: impl IntoIterator<Item = T>, is_name: impl Fn(&T) -> bool) -> Self {
         let mut terms: Vec<T> = terms.into_iter().collect();
         terms.sort_unstable();
         terms.dedup();
         let names = terms.iter().filter(|term| is_name(term)).cloned().collect();
-        Title { terms, names }
+        Title { terms, names, kinds: intents(&normalize(question)) }
     }
 }
 
@@ -254,14 +257,16 @@ pub fn is_duplicate<T: Ord>(a: &Title<T>, b: &Title<T>) -> bool {
     if a.terms.is_empty() || b.terms.is_empty() {
         return false;
     }
-    // Questions naming different things (asyncio, gevent) are different
-    // questions however alike the rest of their wording.
-    if !a.names.is_empty() && !b.names.is_empty() && shared(&a.names, &b.names) == 0 {
+    // Questions naming different things (asyncio, gevent; 事务 and Redis
+    // 事务) are different questions however alike the rest of their wording,
+    // and so are questions asking different things of one subject (什么是
+    // Redis, Redis 为什么这么快).
+    if a.names != b.names || (a.kinds & b.kinds == 0 && a.kinds != 0 && b.kinds != 0) {
         return false;
     }
     let shared = shared(&a.terms, &b.terms) as f32;
     let (a, b) = (a.terms.len(), b.terms.len());
-    shared / a.min(b) as f32 >= DUPLICATE_OVERLAP && shared / a.max(b) as f32 >= 0.5
+    shared / a.min(b) as f32 >= DUPLICATE_OVERLAP && shared / a.max(b) as f32 > 0.5
 }
 
 /// How many items two sorted lists of distinct items share.
@@ -343,14 +348,14 @@ impl<'v> Terms<'v> {
         bag
     }
 
-    fn title(&self, question: &TextWords) -> Title<u32> {
-        Title::new(self.of(question), |&term| self.names[term as usize])
+    fn title(&self, question: &str, words: &TextWords) -> Title<u32> {
+        Title::new(question, self.of(words), |&term| self.names[term as usize])
     }
 }
 
 /// The subject words of a question (no glossary folding).
 pub fn title_words(question: &str, segmenter: &Segmenter) -> Title<String> {
-    Title::new(segmenter.words(question).into_iter().filter(|w| meaningful(w)), |w| is_name(w))
+    Title::new(question, segmenter.words(question).into_iter().filter(|w| meaningful(w)), |w| is_name(w))
 }
 
 fn meaningful(word: &str) -> bool {
@@ -410,12 +415,32 @@ mod tests {
         assert_eq!(in_parts, whole);
     }
 
+    fn segmenter_of(questions: &[&str]) -> Segmenter {
+        Segmenter::from_dictionary(compact_dictionary(questions.to_vec(), &[]).as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn questions_naming_or_asking_different_things_are_no_duplicates() {
+        let pairs = [
+            ("Redis 为什么这么快？", "为什么 Redis 这么快", true),
+            ("HashMap 和 Hashtable 的区别", "HashMap 和 Hashtable 有什么区别？", true),
+            ("什么是 Redis？", "Redis 为什么这么快？", false),
+            ("什么是事务？", "什么是 Redis 事务？", false),
+            ("HashMap 和 Hashtable 的区别", "HashMap 和 HashSet 区别", false),
+        ];
+        let segmenter = segmenter_of(&pairs.iter().flat_map(|&(a, b, _)| [a, b]).collect::<Vec<_>>());
+        for (a, b, same) in pairs {
+            let (a_title, b_title) = (title_words(a, &segmenter), title_words(b, &segmenter));
+            assert_eq!(is_duplicate(&a_title, &b_title), same, "{a} ~ {b}");
+        }
+    }
+
     #[test]
     fn duplicates_among_the_best_few_give_way_to_the_next_best() {
         // Entry 0 and the 18 best-scored entries ask the same question; the
         // six after them do not.
-        let same = || Title::new([1u32, 2, 3], |_| false);
-        let other = |k: u32| Title::new([10 + k, 100 + k], |_| false);
+        let same = || Title::new("", [1u32, 2, 3], |_| false);
+        let other = |k: u32| Title::new("", [10 + k, 100 + k], |_| false);
         let titles: Vec<Title<u32>> = (0..25).map(|j| if j <= 18 { same() } else { other(j) }).collect();
         let mut scratch = Scratch::new(titles.len());
         scratch.ranked = (1..25u32).rev().map(|j| (j, 100.0 - j as f32)).collect();
