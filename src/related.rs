@@ -213,7 +213,8 @@ impl Scratch {
 }
 
 /// Pairs of entries (by index) whose questions are the same question in
-/// other words. Compares every pair, so meant for `qabot check`.
+/// other words, each pair once, in order. Only questions sharing a term can
+/// be duplicates, so each is compared with those, not with every other.
 pub fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glossary) -> Vec<(usize, usize)> {
     let mut vocabulary = Vocabulary::default();
     let words: Vec<TextWords> =
@@ -221,15 +222,55 @@ pub fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glo
     let mut terms = Terms::new(&vocabulary);
     words.iter().for_each(|w| terms.number(w));
     let titles: Vec<Title<u32>> = questions.iter().zip(&words).map(|(q, w)| terms.title(q, w)).collect();
+    let mut postings: Vec<Vec<usize>> = vec![Vec::new(); terms.count()];
+    for (i, title) in titles.iter().enumerate() {
+        title.terms.iter().for_each(|&term| postings[term as usize].push(i));
+    }
     let mut pairs = Vec::new();
-    for i in 0..titles.len() {
-        for j in i + 1..titles.len() {
-            if is_duplicate(&titles[i], &titles[j]) {
-                pairs.push((i, j));
+    // The last question each other question was compared with.
+    let mut compared_with = vec![usize::MAX; titles.len()];
+    for (i, title) in titles.iter().enumerate() {
+        for &term in &title.terms {
+            for &j in postings[term as usize].iter().filter(|&&j| j > i) {
+                if std::mem::replace(&mut compared_with[j], i) != i && is_duplicate(title, &titles[j]) {
+                    pairs.push((i, j));
+                }
             }
         }
     }
+    pairs.sort_unstable();
     pairs
+}
+
+/// [`near_duplicates`] as groups: the questions joined by a chain of
+/// duplicate pairs, each group in order, groups in order of their first.
+pub fn duplicate_groups(questions: &[&str], segmenter: &Segmenter, glossary: &Glossary) -> Vec<Vec<usize>> {
+    /// The first question of `i`'s group, shortening the path there.
+    fn root(first: &mut [usize], mut i: usize) -> usize {
+        while first[i] != i {
+            first[i] = first[first[i]];
+            i = first[i];
+        }
+        i
+    }
+    // Union-find, each question pointing towards the first of its group.
+    let mut first: Vec<usize> = (0..questions.len()).collect();
+    let pairs = near_duplicates(questions, segmenter, glossary);
+    for &(i, j) in &pairs {
+        let (a, b) = (root(&mut first, i), root(&mut first, j));
+        first[a.max(b)] = a.min(b);
+    }
+    let mut groups: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+    for i in pairs.iter().flat_map(|&(i, j)| [i, j]) {
+        groups.entry(root(&mut first, i)).or_default().push(i);
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
+    groups.iter_mut().for_each(|group| {
+        group.sort_unstable();
+        group.dedup();
+    });
+    groups.sort_unstable();
+    groups
 }
 
 /// A question's terms, each once, those of them that are names (words
@@ -433,6 +474,28 @@ mod tests {
             let (a_title, b_title) = (title_words(a, &segmenter), title_words(b, &segmenter));
             assert_eq!(is_duplicate(&a_title, &b_title), same, "{a} ~ {b}");
         }
+    }
+
+    #[test]
+    fn duplicates_are_found_among_questions_sharing_a_term_and_grouped() {
+        let questions = [
+            "输出什么？",
+            "什么是进程？",
+            "输出什么？",
+            "进程是什么",
+            "线程池有什么用？",
+            "输出什么？",
+            "什么是线程？",
+        ];
+        let segmenter = segmenter_of(&questions);
+        let glossary = Glossary::default();
+        let titles: Vec<Title<String>> = questions.iter().map(|q| title_words(q, &segmenter)).collect();
+        let every_pair: Vec<(usize, usize)> = (0..questions.len())
+            .flat_map(|i| (i + 1..questions.len()).map(move |j| (i, j)))
+            .filter(|&(i, j)| is_duplicate(&titles[i], &titles[j]))
+            .collect();
+        assert_eq!(near_duplicates(&questions, &segmenter, &glossary), every_pair);
+        assert_eq!(duplicate_groups(&questions, &segmenter, &glossary), [vec![0, 2, 5], vec![1, 3]]);
     }
 
     #[test]

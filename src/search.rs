@@ -330,13 +330,14 @@ impl Engine {
         out
     }
 
-    /// Pairs of entries that ask the same question in other words.
-    pub fn near_duplicates(&self) -> Vec<(Hit, Hit)> {
+    /// Groups of entries that ask the same question in other words, each
+    /// in corpus order.
+    pub fn near_duplicates(&self) -> Vec<Vec<Hit>> {
         let entries = self.entries();
         let questions: Vec<&str> = entries.iter().map(|h| h.question.as_str()).collect();
-        crate::related::near_duplicates(&questions, &self.segmenter, &self.glossary)
+        crate::related::duplicate_groups(&questions, &self.segmenter, &self.glossary)
             .into_iter()
-            .map(|(i, j)| (entries[i].clone(), entries[j].clone()))
+            .map(|group| group.into_iter().map(|i| entries[i].clone()).collect())
             .collect()
     }
 

@@ -3,10 +3,16 @@
 //! questions whose own title does not find them first; near-duplicates.
 //! Exit status 1 when there are errors, 0 with warnings only.
 
+use std::collections::HashMap;
+
 use anyhow::bail;
-use qabot::Severity;
+use qabot::{Hit, Severity};
+use rayon::prelude::*;
 
 use super::{Paths, open_engine};
+
+/// Members of a group of near-duplicates listed by name; the rest are counted.
+const LISTED_PER_GROUP: usize = 10;
 
 pub fn run(paths: &Paths) -> anyhow::Result<()> {
     let corpus = qabot::load::load(&paths.corpus)?;
@@ -24,32 +30,54 @@ pub fn run(paths: &Paths) -> anyhow::Result<()> {
         bail!("{errors} errors in the corpus");
     }
     let engine = open_engine(paths)?;
-    let mut lost = 0;
-    for entry in &corpus.entries {
-        let answer = engine.ask(&entry.question);
-        let found = answer.best.as_ref().map(|b| b.id.as_str());
-        if found != Some(entry.id.as_str()) {
-            lost += 1;
-            let got = answer.best.map_or("no answer".to_string(), |b| format!("{} ({})", b.question, b.source));
-            println!(
-                "warning: {}/{}:{}: the question {:?} finds {got} first",
-                paths.corpus.display(),
-                entry.file,
-                entry.line,
-                entry.question
-            );
+    let groups = engine.near_duplicates();
+    let group_of: HashMap<&str, usize> =
+        groups.iter().enumerate().flat_map(|(g, group)| group.iter().map(move |hit| (hit.id.as_str(), g))).collect();
+    let same_group = |a: &str, b: &str| group_of.get(a).is_some_and(|g| group_of.get(b) == Some(g));
+    let (mut lost, mut twins) = (0, 0);
+    // Asked on all cores: a large corpus has as many questions as entries.
+    let bests: Vec<Option<Hit>> = corpus.entries.par_iter().map(|entry| engine.ask(&entry.question).best).collect();
+    for (entry, best) in corpus.entries.iter().zip(bests) {
+        match best {
+            Some(best) if best.id == entry.id => {}
+            // Near-duplicates (输出什么？ and 输出是什么？ over different code)
+            // are told apart by their context only: a title finds one of them.
+            Some(best) if same_group(&best.id, &entry.id) => twins += 1,
+            best => {
+                lost += 1;
+                let got = best.map_or("no answer".to_string(), |b| format!("{} ({})", b.question, b.source));
+                println!(
+                    "warning: {}/{}:{}: the question {:?} finds {got} first",
+                    paths.corpus.display(),
+                    entry.file,
+                    entry.line,
+                    entry.question
+                );
+            }
         }
     }
-    let duplicates = engine.near_duplicates();
-    for (a, b) in &duplicates {
-        println!("warning: near-duplicate questions: {} ({}) ~ {} ({})", a.question, a.source, b.question, b.source);
+    for group in &groups {
+        print_group(group);
     }
+    let found = corpus.entries.len() - lost - twins;
+    let twins = if twins > 0 { format!(" ({twins} more find a near-duplicate of theirs)") } else { String::new() };
     println!(
-        "{} of {} questions find themselves first; {} near-duplicate pairs; {} warnings",
-        corpus.entries.len() - lost,
+        "{found} of {} questions find themselves first{twins}; {} groups of near-duplicate questions; {} warnings",
         corpus.entries.len(),
-        duplicates.len(),
-        corpus.problems.len() + lost + duplicates.len()
+        groups.len(),
+        corpus.problems.len() + lost + groups.len()
     );
     Ok(())
+}
+
+/// One warning for a group of questions that ask the same thing, each with
+/// file:line, the first few by name.
+fn print_group(group: &[Hit]) {
+    println!("warning: {} questions ask much the same:", group.len());
+    for hit in group.iter().take(LISTED_PER_GROUP) {
+        println!("  {}: {}", hit.source, hit.question);
+    }
+    if group.len() > LISTED_PER_GROUP {
+        println!("  … and {} more", group.len() - LISTED_PER_GROUP);
+    }
 }

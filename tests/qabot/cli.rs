@@ -85,3 +85,23 @@ fn a_missing_corpus_is_a_clear_error() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("/no/such/dir") && stderr.contains("--corpus"), "{stderr}");
 }
+
+#[test]
+fn check_reports_a_title_asked_many_times_once() {
+    let quiz: String = (1..=12)
+        .map(|n| format!("## {n}. 输出什么？\n\n```js\nconsole.log({n} * {n})\n```\n\n答案：{}\n\n", n * n))
+        .collect();
+    let corpus =
+        super::support::corpus_with(&[("quiz.md", &format!("{quiz}## 13. 什么是闭包？\n\n函数和它记住的变量。\n"))]);
+    let output = qabot(&corpus.path().join("index")).arg("--corpus").arg(corpus.path()).arg("check").output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout.matches("ask much the same").count(), 1, "one group, not 66 pairs: {stdout}");
+    assert!(stdout.contains("warning: 12 questions ask much the same:\n"), "{stdout}");
+    assert!(stdout.contains("quiz.md:1: 输出什么？\n") && stdout.contains("  … and 2 more\n"), "{stdout}");
+    assert!(!stdout.contains("\" finds "), "a title shared by twelve entries finds one of them: {stdout}");
+    assert!(
+        stdout.contains("2 of 13 questions find themselves first (11 more find a near-duplicate of theirs)"),
+        "{stdout}"
+    );
+}
