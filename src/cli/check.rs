@@ -62,7 +62,7 @@ pub fn run(paths: &Paths) -> anyhow::Result<()> {
     let found = corpus.entries.len() - lost - twins;
     let twins = if twins > 0 { format!(" ({twins} more find a near-duplicate of theirs)") } else { String::new() };
     println!(
-        "{found} of {} questions find themselves first{twins}; {} groups of near-duplicate questions; {} warnings",
+        "{found} of {} questions find themselves first{twins}; near-duplicate groups: {}; warnings: {}",
         corpus.entries.len(),
         groups.len(),
         corpus.problems.len() + lost + groups.len()
