@@ -27,7 +27,7 @@ pub fn run(paths: &Paths) -> anyhow::Result<()> {
         println!("{severity}: {}/{}:{}: {}", paths.corpus.display(), p.file, p.line, p.message);
     }
     if errors > 0 {
-        bail!("{errors} errors in the corpus");
+        bail!("errors in the corpus: {errors}");
     }
     let engine = open_engine(paths)?;
     let groups = engine.near_duplicates();

@@ -68,9 +68,11 @@ fn norm(s: &str) -> String {
 }
 
 pub fn run(paths: &Paths, options: &Options) -> anyhow::Result<()> {
+    // The questions first: a wrong path names the file the user typed, not
+    // the topics file looked for beside it.
+    let text = std::fs::read_to_string(&options.file).with_context(|| format!("reading {}", options.file.display()))?;
     let topics_path = options.topics.clone().unwrap_or_else(|| options.file.with_file_name("topics.json"));
     let topics = Topics::load(&topics_path)?;
-    let text = std::fs::read_to_string(&options.file).with_context(|| format!("reading {}", options.file.display()))?;
     let mut cases = Vec::new();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let case: Case = serde_json::from_str(line).with_context(|| format!("{}:{}", options.file.display(), n + 1))?;

@@ -104,3 +104,13 @@ fn check_reports_a_title_asked_many_times_once() {
                    near-duplicate groups: 1; warnings: 1";
     assert!(stdout.contains(summary), "{stdout}");
 }
+
+#[test]
+fn eval_of_a_missing_file_names_that_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("questions.jsonl");
+    let output = qabot(&dir.path().join("index")).arg("eval").arg(&missing).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains(&format!("reading {}", missing.display())), "{stderr}");
+}
