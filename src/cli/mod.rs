@@ -42,14 +42,14 @@ pub fn init_logging() {
 pub fn open_engine(paths: &Paths) -> anyhow::Result<Engine> {
     let started = Instant::now();
     if let Some((why, report)) = index::ensure_fresh(&paths.corpus, &paths.index, &*progress_bar())? {
-        say_built(&report, &why.to_string());
+        say_built(paths, &report, &why.to_string());
     }
     match Engine::open(&paths.index) {
         Ok(engine) => Ok(engine),
         Err(Error::CorruptIndex(dir, why)) => {
             eprintln!("qabot: index at {} is unreadable ({why}); rebuilding it", dir.display());
             let report = index::load_and_build(&paths.corpus, &paths.index, &*progress_bar())?;
-            say_built(&report, "rebuilt");
+            say_built(paths, &report, "rebuilt");
             Ok(Engine::open(&paths.index)?)
         }
         Err(e) => Err(e.into()),
@@ -88,9 +88,16 @@ impl Drop for Bar {
     }
 }
 
-fn say_built(report: &BuildReport, why: &str) {
+fn say_built(paths: &Paths, report: &BuildReport, why: &str) {
     for problem in &report.warnings {
         eprintln!("warning: {}:{}: {}", problem.file, problem.line, problem.message);
+    }
+    if report.entries == 0 {
+        eprintln!(
+            "warning: {} has no questions to answer: add Markdown files of questions and answers \
+             (`qabot check` says what it found)",
+            paths.corpus.display()
+        );
     }
     eprintln!(
         "qabot: indexed {} entries from {} files in {:.2} s ({why})",
@@ -104,7 +111,7 @@ fn say_built(report: &BuildReport, why: &str) {
 pub fn build_index(paths: &Paths) -> anyhow::Result<()> {
     let report = index::load_and_build(&paths.corpus, &paths.index, &*progress_bar())
         .with_context(|| format!("building the index in {}", paths.index.display()))?;
-    say_built(&report, "qabot index");
+    say_built(paths, &report, "qabot index");
     Ok(())
 }
 

@@ -114,3 +114,13 @@ fn eval_of_a_missing_file_names_that_file() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains(&format!("reading {}", missing.display())), "{stderr}");
 }
+
+#[test]
+fn an_empty_corpus_is_said_to_be_empty() {
+    let corpus = tempfile::tempdir().unwrap();
+    let output =
+        qabot(&corpus.path().join("index")).arg("--corpus").arg(corpus.path()).args(["ask", "tcp"]).output().unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains(&format!("warning: {} has no questions to answer", corpus.path().display())), "{stderr}");
+}
