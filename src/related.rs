@@ -215,7 +215,7 @@ impl Scratch {
 /// Pairs of entries (by index) whose questions are the same question in
 /// other words, each pair once, in order. Only questions sharing a term can
 /// be duplicates, so each is compared with those, not with every other.
-pub fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glossary) -> Vec<(usize, usize)> {
+fn near_duplicates(questions: &[&str], segmenter: &Segmenter, glossary: &Glossary) -> Vec<(usize, usize)> {
     let mut vocabulary = Vocabulary::default();
     let words: Vec<TextWords> =
         questions.iter().map(|q| TextWords::of(q, segmenter, glossary, &mut vocabulary)).collect();
