@@ -260,16 +260,21 @@ pub fn duplicate_groups(questions: &[&str], segmenter: &Segmenter, glossary: &Gl
         let (a, b) = (root(&mut first, i), root(&mut first, j));
         first[a.max(b)] = a.min(b);
     }
-    let mut groups: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
-    for i in pairs.iter().flat_map(|&(i, j)| [i, j]) {
-        groups.entry(root(&mut first, i)).or_default().push(i);
+    let mut members: Vec<usize> = pairs.iter().flat_map(|&(i, j)| [i, j]).collect();
+    members.sort_unstable();
+    members.dedup();
+    // A group's first member is its root, so taking the members in order
+    // opens each group at its first and fills it in order.
+    let mut group_of_root = vec![usize::MAX; questions.len()];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for i in members {
+        let root = root(&mut first, i);
+        if group_of_root[root] == usize::MAX {
+            group_of_root[root] = groups.len();
+            groups.push(Vec::new());
+        }
+        groups[group_of_root[root]].push(i);
     }
-    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
-    groups.iter_mut().for_each(|group| {
-        group.sort_unstable();
-        group.dedup();
-    });
-    groups.sort_unstable();
     groups
 }
 
