@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::Index;
+use tantivy::directory::MmapDirectory;
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -38,13 +39,19 @@ pub(crate) const GLOSSARY_MATCHER: &str = "glossary.daac";
 /// words already found, one space between two (see [`entry_document`]).
 const LISTED: &str = "qabot_listed";
 
-/// Entries whose related topics are ranked at once, at least, while tantivy
-/// indexes the ones before (a thirty-second of a large corpus).
+/// Entries whose related topics are ranked at once.
 const RELATED_BATCH: usize = 2048;
 
-/// The least and the most memory tantivy may gather a segment in (see
-/// [`writer_memory`]).
-const WRITER_MEMORY: std::ops::Range<usize> = 64 << 20..1 << 30;
+/// The memory tantivy sizes the term table of a part of the index by (this
+/// gives its largest first table, 2^19 terms). A part's memory then grows as
+/// it needs: tantivy addresses up to 4 GB of it.
+const WRITER_MEMORY: usize = 64 << 20;
+
+/// The most text of one part of the index (see [`parts`]).
+const PART_TEXT: usize = 128 << 20;
+
+/// Where the parts of the index are built, inside the index being built.
+const PARTS_DIR: &str = "parts";
 
 /// What the index was built from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -294,7 +301,12 @@ fn write_index(
     write_file(&dir.join(META_FILE), &meta)
 }
 
-/// The tantivy index of the corpus's entries, in one segment.
+/// The tantivy index of the corpus's entries, in one segment whose documents
+/// are in the corpus's order. The entries are split into consecutive parts
+/// indexed side by side, one segment each, and the segments are then merged
+/// in order: tantivy's own writer indexes on one thread, or on several that
+/// take documents in no fixed order, and the order settles ties between
+/// equal scores.
 fn write_entries(
     dir: &Path,
     corpus: &Corpus,
@@ -303,54 +315,71 @@ fn write_entries(
     ranking: &related::Ranking,
     progress: &dyn Progress,
 ) -> Result<(), Error> {
-    let (schema, f) = schema();
-    let index = Index::create_in_dir(dir, schema)?;
-    register_tokenizers(&index);
-    let mut writer = index.writer_with_num_threads(1, writer_memory(corpus))?;
-    // tantivy indexes on one thread of its own, and this one makes its
-    // documents; meanwhile the related topics of the next entries are
-    // ranked on all cores.
-    let batch = RELATED_BATCH.max(corpus.entries.len() / 32);
-    let count = corpus.entries.len();
-    let batches: Vec<_> = (0..count).step_by(batch).map(|start| start..(start + batch).min(count)).collect();
-    std::thread::scope(|scope| -> Result<(), Error> {
-        let rank = |range: &std::ops::Range<usize>| {
-            let range = range.clone();
-            scope.spawn(move || ranking.of(range))
-        };
-        // Each `next()` starts ranking a batch: the one after the batch
-        // being indexed.
-        let mut ranked = batches.iter().map(rank);
-        let mut next = ranked.next();
-        for range in &batches {
-            let Some(pending) = next.take() else { break };
-            next = ranked.next();
-            let related = pending.join().map_err(|_| Error::Internal("ranking related topics failed".into()))?;
-            let entries = corpus.entries[range.clone()].iter().zip(&words[range.clone()]);
-            for ((entry, words), related) in entries.zip(&related) {
-                writer.add_document(entry_document(&f, entry, words, vocabulary, related))?;
-                progress.advance(1);
-            }
-        }
-        Ok(())
-    })?;
-    writer.commit()?;
-    // One segment: every search walks each segment's postings on its own,
-    // so a large corpus answers faster from one.
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 {
-        writer.merge(&segments).wait()?;
-    }
-    writer.wait_merging_threads()?;
-    Ok(())
+    let parts = parts(corpus);
+    let write = |part_dir: &Path, range: &std::ops::Range<usize>| {
+        write_part(part_dir, corpus, range.clone(), words, vocabulary, ranking, progress)
+    };
+    let [whole] = parts.as_slice() else {
+        let parts_dir = dir.join(PARTS_DIR);
+        let written: Result<Vec<Index>, Error> =
+            parts.par_iter().enumerate().map(|(i, range)| write(&parts_dir.join(i.to_string()), range)).collect();
+        let merged = written.and_then(|indexes| {
+            let output = MmapDirectory::open(dir).map_err(|e| Error::Internal(e.to_string()))?;
+            // A public function of tantivy's that its documentation hides:
+            // it stacks the segments in the order given.
+            tantivy::indexer::merge_indices(&indexes, output)?;
+            Ok(())
+        });
+        let _ = std::fs::remove_dir_all(&parts_dir);
+        return merged;
+    };
+    write(dir, whole).map(drop)
 }
 
-/// The memory tantivy's indexing thread gathers a segment in. Each time it
-/// is full a segment is written, and the segments are merged into one at
-/// the end; a corpus of up to about 100 MB of text fits in one segment.
-fn writer_memory(corpus: &Corpus) -> usize {
+/// One part of the index, in `dir`: the entries in `range`, in one segment,
+/// indexed on the calling thread a batch at a time, each batch's related
+/// topics ranked first (on all cores).
+fn write_part(
+    dir: &Path,
+    corpus: &Corpus,
+    range: std::ops::Range<usize>,
+    words: &[EntryWords],
+    vocabulary: &Vocabulary,
+    ranking: &related::Ranking,
+    progress: &dyn Progress,
+) -> Result<Index, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::Io(dir.to_path_buf(), e))?;
+    let (schema, f) = schema();
+    let tokenizers = tantivy::tokenizer::TokenizerManager::default();
+    tokenizers.register(LISTED, ListedWords);
+    let directory = MmapDirectory::open(dir).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut writer = Index::builder()
+        .schema(schema)
+        .tokenizers(tokenizers)
+        .single_segment_index_writer::<BTreeMap<Field, OwnedValue>>(directory, WRITER_MEMORY)?;
+    for start in range.clone().step_by(RELATED_BATCH) {
+        let batch = start..(start + RELATED_BATCH).min(range.end);
+        let related = ranking.of(batch.clone());
+        for ((entry, words), related) in corpus.entries[batch.clone()].iter().zip(&words[batch]).zip(&related) {
+            writer.add_document(entry_document(&f, entry, words, vocabulary, related))?;
+            progress.advance(1);
+        }
+    }
+    Ok(writer.finalize()?)
+}
+
+/// The consecutive ranges of entries indexed side by side: one for each
+/// core, and more when a part would hold more than [`PART_TEXT`] bytes of
+/// text, since a part is gathered in memory whole (about three times its
+/// text).
+fn parts(corpus: &Corpus) -> Vec<std::ops::Range<usize>> {
+    let count = corpus.entries.len();
     let text: usize = corpus.entries.iter().flat_map(Entry::texts).map(str::len).sum();
-    (3 * text).clamp(WRITER_MEMORY.start, WRITER_MEMORY.end)
+    let wanted = rayon::current_num_threads().max(text.div_ceil(PART_TEXT));
+    // A part of fewer entries than a batch of related topics is not worth its merge.
+    let size = count.div_ceil(wanted).max(RELATED_BATCH);
+    // An empty corpus has one part, of no entries.
+    (0..count.div_ceil(size).max(1)).map(|part| part * size..((part + 1) * size).min(count)).collect()
 }
 
 /// An entry's document, one value per field. Each text is stored as it is

@@ -107,3 +107,64 @@ fn a_build_reports_every_stage_to_its_end() {
     let stages = progress.0.into_inner().unwrap();
     assert_eq!(stages, [("reading words", 2, 2), ("segmenting", 2, 2), ("related topics", 2, 2), ("indexing", 2, 2)]);
 }
+
+/// The ids of an index's documents, in the order of their document ids, and
+/// each document's stored fields; the index must have one segment.
+fn documents_in_order(index_dir: &std::path::Path) -> Vec<(String, String)> {
+    use tantivy::schema::document::Value;
+    use tantivy::{Document, TantivyDocument};
+    let index = tantivy::Index::open_in_dir(index_dir).unwrap();
+    let searcher = index.reader().unwrap().searcher();
+    assert_eq!(searcher.segment_readers().len(), 1, "one segment");
+    let id = index.schema().get_field("id").unwrap();
+    (0..searcher.num_docs() as u32)
+        .map(|doc| {
+            let stored: TantivyDocument = searcher.doc(tantivy::DocAddress::new(0, doc)).unwrap();
+            let id = stored.get_first(id).and_then(|v| v.as_str()).unwrap().to_string();
+            (id, stored.to_json(&index.schema()))
+        })
+        .collect()
+}
+
+#[test]
+fn an_index_built_in_parts_on_several_threads_keeps_the_corpus_order() {
+    // More entries than two batches of related topics, so that a build on
+    // several threads indexes them in parts. Each question is asked twice,
+    // in two files, so that the order decides between equal scores.
+    let count = 2100;
+    let entries = |first: usize| -> String {
+        (0..count)
+            .map(|i| {
+                format!(
+                    "## {}. 第{i}号模块 m{i} 怎么配置？\n配置 m{i} 时参考 m{} 的做法。\n\n",
+                    first + i,
+                    (i * 7) % count
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (entries(1), entries(count + 1));
+    let corpus = corpus_with(&[("a.md", &a), ("b.md", &b)]);
+    let loaded = load::load(corpus.path()).unwrap();
+    let build_on = |threads: usize, name: &str| {
+        let index_dir = corpus.path().join(name);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| index::build(&loaded, "corpus", &index_dir)).unwrap();
+        index_dir
+    };
+    let whole = documents_in_order(&build_on(1, "whole"));
+    let in_parts = documents_in_order(&build_on(3, "parts"));
+    let corpus_order: Vec<&str> = loaded.entries.iter().map(|e| e.id.as_str()).collect();
+    for docs in [&whole, &in_parts] {
+        let first_out_of_order = docs.iter().zip(&corpus_order).position(|((id, _), expected)| id != expected);
+        assert_eq!((docs.len(), first_out_of_order), (corpus_order.len(), None), "the corpus order");
+    }
+    assert!(whole == in_parts, "the same documents, stored the same");
+    assert_eq!(
+        Engine::open(&corpus.path().join("parts")).unwrap().ask("第2000号模块 m2000 怎么配置").best.unwrap().id,
+        "a#2001",
+        "of two equal questions, the first in the corpus answers"
+    );
+    let leftovers = std::fs::read_dir(corpus.path().join("parts")).unwrap().filter_map(|e| e.ok());
+    assert!(leftovers.map(|e| e.file_name()).all(|name| name != "parts"), "the parts are removed");
+}
