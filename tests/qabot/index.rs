@@ -144,7 +144,8 @@ fn an_index_built_in_parts_on_several_threads_keeps_the_corpus_order() {
             .collect()
     };
     let (a, b) = (entries(1), entries(count + 1));
-    let corpus = corpus_with(&[("a.md", &a), ("b.md", &b)]);
+    let c = "## 1. 如何安装插件？\n在设置里添加插件。\n\n## 2. 如何卸载插件？\n在设置里删除插件。\n";
+    let corpus = corpus_with(&[("a.md", &a), ("b.md", &b), ("c.md", c)]);
     let loaded = load::load(corpus.path()).unwrap();
     let build_on = |threads: usize, name: &str| {
         let index_dir = corpus.path().join(name);
@@ -167,4 +168,13 @@ fn an_index_built_in_parts_on_several_threads_keeps_the_corpus_order() {
     );
     let leftovers = std::fs::read_dir(corpus.path().join("parts")).unwrap().filter_map(|e| e.ok());
     assert!(leftovers.map(|e| e.file_name()).all(|name| name != "parts"), "the parts are removed");
+
+    // The merged index takes an incremental update like any other.
+    std::fs::write(corpus.path().join("c.md"), c.replace("插件", "扩展")).unwrap();
+    let (status, report) =
+        index::ensure_fresh(corpus.path(), &corpus.path().join("parts"), &qabot::progress::Silent).unwrap().unwrap();
+    assert_eq!((status, report.updated_files), (Status::Stale, Some(1)));
+    let engine = Engine::open(&corpus.path().join("parts")).unwrap();
+    assert_eq!(engine.len(), corpus_order.len());
+    assert_eq!(engine.ask("如何卸载扩展").best.unwrap().question, "如何卸载扩展？");
 }
