@@ -17,6 +17,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
+use tantivy::tokenizer::TokenizerManager;
 
 use crate::analysis::{EntryWords, TextWords, Vocabulary};
 use crate::corpus::Entry;
@@ -132,7 +133,11 @@ pub(crate) fn schema() -> (Schema, Fields) {
 }
 
 pub(crate) fn register_tokenizers(index: &Index) {
-    index.tokenizers().register(LISTED, ListedWords);
+    register_listed(index.tokenizers());
+}
+
+fn register_listed(tokenizers: &TokenizerManager) {
+    tokenizers.register(LISTED, ListedWords);
 }
 
 /// Whether an index directory can serve the corpus as it is now.
@@ -350,8 +355,8 @@ fn write_part(
 ) -> Result<Index, Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::Io(dir.to_path_buf(), e))?;
     let (schema, f) = schema();
-    let tokenizers = tantivy::tokenizer::TokenizerManager::default();
-    tokenizers.register(LISTED, ListedWords);
+    let tokenizers = TokenizerManager::default();
+    register_listed(&tokenizers);
     let directory = MmapDirectory::open(dir).map_err(|e| Error::Internal(e.to_string()))?;
     let mut writer = Index::builder()
         .schema(schema)
