@@ -59,13 +59,15 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 mem_gb="$(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)"
 machine="nproc $(nproc), ${cpu:-unknown CPU}, ${mem_gb} GiB RAM, $(uname -sr)"
 
-# Runs a command with stdin/stdout as given; sets $wall_ms and $rss_kb.
+# Runs a command with stdin/stdout as given; sets $wall_ms, $rss_kb and
+# $cpu_s (user + system seconds).
 measure() {
   local t rss_file="$work/.rss"
   t=$(now_ns)
-  /usr/bin/time -f '%M' -o "$rss_file" "$@"
+  /usr/bin/time -f '%M %U %S' -o "$rss_file" "$@"
   wall_ms=$(ms_since "$t")
-  rss_kb=$(tail -1 "$rss_file")
+  rss_kb=$(tail -1 "$rss_file" | cut -d' ' -f1)
+  cpu_s=$(tail -1 "$rss_file" | awk '{printf "%.2f", $2 + $3}')
 }
 
 # Median wall time (ms) of N runs of `qabot ask` on an index that is fresh.
@@ -142,6 +144,9 @@ for n in "${sizes[@]}"; do
   measure "$qabot" --corpus "$corpus" --index "$index" index 2>"$work/build-$label.log"
   build_ms=$wall_ms build_rss=$rss_kb
   size=$(du -sb "$index" | cut -f1)
+  notes+=("- build at $label: $cpu_s CPU-seconds, $(awk -v b="$md_bytes" -v c="$cpu_s" 'BEGIN {printf "%.2f", b / 1e6 / c}') MB \
+per CPU-second; $(awk -v b="$md_bytes" -v ms="$build_ms" -v n="$(nproc)" 'BEGIN {printf "%.2f", b / 1e6 / (ms / 1000) / n}') MB/s \
+per core of wall time ($(nproc) cores)")
 
   say "$label: latency"
   lat=$(scale latency --index "$index" --questions "$questions" --k "$(wc -l <"$questions")")
