@@ -21,6 +21,11 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
+    /// The word's number, if it has one yet.
+    fn known(&self, word: &str) -> Option<u32> {
+        self.ids.get(word).copied()
+    }
+
     fn id(&mut self, word: &str) -> u32 {
         if let Some(&id) = self.ids.get(word) {
             return id;
@@ -108,15 +113,20 @@ impl EntryWords {
     ) -> Vec<EntryWords> {
         let mut all = Vec::with_capacity(entries.len());
         // A batch at a time, so that only one batch's words are held as
-        // strings; numbered in entry order, so that the numbers do not depend
-        // on which thread was quicker.
+        // strings. The words already numbered are looked up on all cores;
+        // the new ones are then numbered in entry order, so that the numbers
+        // do not depend on which thread was quicker.
         for batch in entries.chunks(BATCH) {
-            let found: Vec<[FoundWords; 3]> = batch
+            let known = &*vocabulary;
+            let found: Vec<[(FoundWords, Box<[u32]>); 3]> = batch
                 .par_iter()
                 .inspect(|_| progress.advance(1))
-                .map(|entry| FoundWords::of_entry(entry, segmenter, glossary))
+                .map(|entry| FoundWords::of_entry(entry, segmenter, glossary).map(|text| text.looked_up(known)))
                 .collect();
-            all.extend(found.into_iter().map(|texts| EntryWords::numbered(texts, vocabulary)));
+            all.extend(found.into_iter().map(|texts| {
+                let [question, context, answer] = texts.map(|(text, ids)| text.numbered_from(ids, vocabulary));
+                EntryWords { question, context, answer }
+            }));
         }
         all
     }
@@ -129,6 +139,9 @@ impl EntryWords {
 
 /// Entries segmented at once by [`EntryWords::of_all`].
 const BATCH: usize = 1024;
+
+/// A word [`FoundWords::looked_up`] found no number for.
+const UNNUMBERED: u32 = u32::MAX;
 
 /// One text's words as the segmenter finds them, before they are numbered:
 /// what any thread can find on its own.
@@ -151,8 +164,30 @@ impl FoundWords {
 
     fn numbered(self, vocabulary: &mut Vocabulary) -> TextWords {
         let words = self.analysis.words().len();
-        let ids = self.analysis.words().chain(self.analysis.extra()).map(|word| vocabulary.id(word)).collect();
+        let ids = self.all_words().map(|word| vocabulary.id(word)).collect();
         TextWords { ids, words, mentions: self.mentions }
+    }
+
+    /// The numbers its words have in `vocabulary`, [`UNNUMBERED`] for a word
+    /// that has none yet: what any thread can look up on its own.
+    fn looked_up(self, vocabulary: &Vocabulary) -> (FoundWords, Box<[u32]>) {
+        let ids = self.all_words().map(|word| vocabulary.known(word).unwrap_or(UNNUMBERED)).collect();
+        (self, ids)
+    }
+
+    /// [`FoundWords::numbered`], given the numbers [`FoundWords::looked_up`]
+    /// found: only the words without one are looked up again.
+    fn numbered_from(self, mut ids: Box<[u32]>, vocabulary: &mut Vocabulary) -> TextWords {
+        for (id, word) in ids.iter_mut().zip(self.all_words()) {
+            if *id == UNNUMBERED {
+                *id = vocabulary.id(word);
+            }
+        }
+        TextWords { ids, words: self.analysis.words().len(), mentions: self.mentions }
+    }
+
+    fn all_words(&self) -> impl Iterator<Item = &str> {
+        self.analysis.words().chain(self.analysis.extra())
     }
 }
 
