@@ -78,7 +78,7 @@ impl<'e> Ranking<'e> {
         for entry in words {
             [&entry.question, &entry.context, &entry.answer].into_iter().for_each(|text| terms.number(text));
         }
-        let bags: Vec<FxHashMap<u32, f32>> = words.par_iter().map(|w| terms.bag(w)).collect();
+        let bags: Vec<Bag> = words.par_iter().map(|w| terms.bag(w)).collect();
         let vectors = tf_idf(&bags, terms.count());
         let titles: Vec<Title<u32>> =
             entries.par_iter().zip(words).map(|(e, w)| terms.title(&e.question, &w.question)).collect();
@@ -384,13 +384,21 @@ impl<'v> Terms<'v> {
         groups.chain(words)
     }
 
-    fn bag(&self, entry: &EntryWords) -> FxHashMap<u32, f32> {
-        let mut bag = FxHashMap::default();
-        for (text, weight) in [(&entry.question, QUESTION_WEIGHT), (&entry.context, 1.0), (&entry.answer, 1.0)] {
-            for term in self.of(text) {
-                *bag.entry(term).or_default() += weight;
+    fn bag(&self, entry: &EntryWords) -> Bag {
+        let texts = [(&entry.question, QUESTION_WEIGHT), (&entry.context, 1.0), (&entry.answer, 1.0)];
+        let mut bag: Bag =
+            texts.into_iter().flat_map(|(text, weight)| self.of(text).map(move |t| (t, weight))).collect();
+        // Sorted, a term's occurrences are next to each other: summed there,
+        // they leave one (term, weight) each. (Cheaper than a hash map of an
+        // entry's few hundred words.)
+        bag.sort_unstable_by_key(|&(term, _)| term);
+        bag.dedup_by(|(term, weight), (kept, sum)| {
+            let same = term == kept;
+            if same {
+                *sum += *weight;
             }
-        }
+            same
+        });
         bag
     }
 
@@ -409,20 +417,35 @@ fn meaningful(word: &str) -> bool {
     chars > 1 && !is_filler(word) && !is_weak(word) && !word.chars().all(|c| c.is_ascii_digit())
 }
 
+/// An entry's terms, each once with its weighed count, sorted by term.
+type Bag = Vec<(u32, f32)>;
+
 /// Sub-linear TF times IDF, the top terms of each entry, unit length.
-fn tf_idf(bags: &[FxHashMap<u32, f32>], terms: usize) -> Vec<Vec<(u32, f32)>> {
-    let mut df = vec![0.0f32; terms];
-    for bag in bags {
-        for &term in bag.keys() {
-            df[term as usize] += 1.0;
-        }
-    }
+fn tf_idf(bags: &[Bag], terms: usize) -> Vec<Vec<(u32, f32)>> {
+    // Counted on all cores, each a share of the entries into counts of its own.
+    let share = bags.len().div_ceil(rayon::current_num_threads()).max(1);
+    let df = bags
+        .par_iter()
+        .with_min_len(share)
+        .fold(
+            || vec![0u32; terms],
+            |mut df, bag| {
+                bag.iter().for_each(|&(term, _)| df[term as usize] += 1);
+                df
+            },
+        )
+        .reduce_with(|mut a, b| {
+            a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+            a
+        })
+        .unwrap_or_default();
+    let df: Vec<f32> = df.into_iter().map(|count| count as f32).collect();
     let n = bags.len() as f32;
     let heaviest_first = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     bags.par_iter()
         .map(|bag| {
             let mut vector: Vec<(u32, f32)> =
-                bag.iter().map(|(&term, tf)| (term, (1.0 + tf.ln()) * (1.0 + n / df[term as usize]).ln())).collect();
+                bag.iter().map(|&(term, tf)| (term, (1.0 + tf.ln()) * (1.0 + n / df[term as usize]).ln())).collect();
             if vector.len() > TOP_TERMS {
                 vector.select_nth_unstable_by(TOP_TERMS, heaviest_first);
                 vector.truncate(TOP_TERMS);
