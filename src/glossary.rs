@@ -4,8 +4,12 @@
 //!
 //! It lives beside the Markdown as `corpus/glossary.toml`: a TOML file of
 //! tables (for people only) whose lines are `term = ["same", "meaning"]`.
+//! One table is read differently, [`HINTS_TABLE`]: its lines point one way,
+//! from a word people use when describing a situation to the terms of the
+//! field it suggests (就近访问 → CDN), which a question then also searches
+//! for, more weakly.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 use xxhash_rust::xxh3::xxh3_64;
@@ -15,10 +19,24 @@ use crate::text::normalize;
 /// The file name the glossary has inside the corpus directory.
 pub const FILE_NAME: &str = "glossary.toml";
 
+/// The table whose lines are hints, `cue = ["suggested", "terms"]`, not
+/// groups of synonyms. A suggested word of a group stands for its group. A
+/// cue that is a word of a group gives the whole group its hints; any other
+/// cue is found in questions on its own ([`Glossary::cues`]), around the
+/// words it is made of: 频繁创建线程 still names 线程, with its synonyms.
+pub const HINTS_TABLE: &str = "hints";
+
 #[derive(Clone, Default)]
 pub struct Glossary {
     /// Each group's words, normalized.
     groups: Vec<Vec<String>>,
+    /// The words each group hints at (see [`HINTS_TABLE`]), normalized.
+    /// Empty for most groups.
+    hints: Vec<Vec<String>>,
+    /// The cues that are no group's word, and the words each hints at.
+    cues: Vec<(String, Vec<String>)>,
+    /// Every cue of `cues`, for finding them in a question.
+    cue_matcher: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
     /// Every word of every group, for finding them in a question.
     matcher: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
     /// Group of each pattern of `matcher`.
@@ -43,7 +61,8 @@ pub struct Mention {
 impl Glossary {
     /// Parses the TOML text. Errors name the line, as the toml crate does.
     pub fn parse(text: &str) -> Result<Self, String> {
-        Ok(Self::from_groups(groups_of(text)?))
+        let Parsed { groups, hints, cues } = parse(text)?;
+        Ok(Glossary { hints, ..Self::from_groups(groups) }.with_cues(cues))
     }
 
     /// [`Glossary::parse`], taking its matcher from `stored` (what
@@ -51,10 +70,11 @@ impl Glossary {
     /// building it, which takes most of a one-shot answer's start-up. When
     /// `stored` is anything else, the matcher is built.
     pub fn parse_with_stored(text: &str, stored: &[u8]) -> Result<Self, String> {
-        let groups = groups_of(text)?;
+        let Parsed { groups, hints, cues } = parse(text)?;
         let (patterns, pattern_group) = patterns_of(&groups);
         let matcher = read_stored(stored, &patterns).or_else(|| build(&patterns));
-        Ok(Glossary { groups, matcher, pattern_group })
+        let glossary = Glossary { groups, hints, matcher, pattern_group, cues: Vec::new(), cue_matcher: None };
+        Ok(glossary.with_cues(cues))
     }
 
     /// Its matcher as stored beside the glossary: a hash of the words it
@@ -72,11 +92,38 @@ impl Glossary {
     pub fn from_groups(groups: Vec<Vec<String>>) -> Self {
         let (patterns, pattern_group) = patterns_of(&groups);
         let matcher = build(&patterns);
-        Glossary { groups, matcher, pattern_group }
+        let hints = vec![Vec::new(); groups.len()];
+        Glossary { groups, hints, matcher, pattern_group, cues: Vec::new(), cue_matcher: None }
+    }
+
+    fn with_cues(self, cues: Vec<(String, Vec<String>)>) -> Self {
+        let cue_matcher = build(&cues.iter().map(|(cue, _)| cue.as_str()).collect::<Vec<_>>());
+        Glossary { cues, cue_matcher, ..self }
     }
 
     pub fn group(&self, group: usize) -> &[String] {
         &self.groups[group]
+    }
+
+    /// The words a group hints at: the suggested words' whole groups.
+    pub fn hints(&self, group: usize) -> &[String] {
+        &self.hints[group]
+    }
+
+    /// The cues of no group in a normalized question, each with its byte
+    /// range and the words it hints at. Cues may overlap.
+    pub fn cues(&self, question: &str) -> Vec<(usize, usize, &[String])> {
+        let Some(matcher) = &self.cue_matcher else { return Vec::new() };
+        matcher
+            .find_overlapping_iter(question)
+            .filter(|m| stands_alone(question, m.start(), m.end()))
+            .filter_map(|m| Some((m.start(), m.end(), self.cues.get(m.value() as usize)?.1.as_slice())))
+            .collect()
+    }
+
+    /// The cues of no group, for knowing their Latin words.
+    pub fn cue_words(&self) -> impl Iterator<Item = &String> {
+        self.cues.iter().map(|(cue, _)| cue)
     }
 
     pub fn len(&self) -> usize {
@@ -146,21 +193,67 @@ fn most_covering(mentions: &[Mention]) -> Vec<usize> {
     chosen
 }
 
-/// The groups of a glossary's TOML text, normalized.
-fn groups_of(text: &str) -> Result<Vec<Vec<String>>, String> {
-    let tables: BTreeMap<String, BTreeMap<String, Vec<String>>> = toml::from_str(text).map_err(|e| e.to_string())?;
-    let groups = tables
+/// A glossary's TOML text, normalized.
+struct Parsed {
+    groups: Vec<Vec<String>>,
+    /// What each group hints at.
+    hints: Vec<Vec<String>>,
+    /// The cues of no group, and what each hints at.
+    cues: Vec<(String, Vec<String>)>,
+}
+
+fn parse(text: &str) -> Result<Parsed, String> {
+    let mut tables: BTreeMap<String, BTreeMap<String, Vec<String>>> =
+        toml::from_str(text).map_err(|e| e.to_string())?;
+    let hint_lines = tables.remove(HINTS_TABLE).unwrap_or_default();
+    let groups: Vec<Vec<String>> = tables
         .into_values()
         .flat_map(|table| table.into_iter())
-        .map(|(term, same)| {
-            let mut words: Vec<String> = std::iter::once(term).chain(same).map(|w| normalize(w.trim())).collect();
-            words.retain(|w| !w.is_empty());
-            words.dedup();
-            words
-        })
+        .map(|(term, same)| normalized(std::iter::once(term).chain(same)))
         .filter(|words| words.len() > 1)
         .collect();
-    Ok(groups)
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    for (group, words) in groups.iter().enumerate() {
+        for word in words {
+            group_of.entry(word).or_insert(group);
+        }
+    }
+    let mut hints = vec![Vec::new(); groups.len()];
+    let mut cues: Vec<(String, Vec<String>)> = Vec::new();
+    for (cue, suggested) in hint_lines {
+        let Some(cue) = normalized([cue]).pop() else { continue };
+        let suggested = normalized(suggested)
+            .into_iter()
+            .flat_map(|word| group_of.get(word.as_str()).map_or_else(|| vec![word], |&g| groups[g].clone()));
+        let hinted = match group_of.get(cue.as_str()) {
+            Some(&group) => &mut hints[group],
+            None => match cues.iter().position(|(c, _)| *c == cue) {
+                Some(i) => &mut cues[i].1,
+                None => {
+                    cues.push((cue.clone(), Vec::new()));
+                    &mut cues.last_mut().expect("just pushed").1
+                }
+            },
+        };
+        for word in suggested {
+            if word != cue && !hinted.contains(&word) {
+                hinted.push(word);
+            }
+        }
+    }
+    for (group, hinted) in hints.iter_mut().enumerate() {
+        hinted.retain(|word| !groups[group].contains(word));
+    }
+    Ok(Parsed { groups, hints, cues })
+}
+
+/// Glossary words as compared: normalized, trimmed, without empty ones or
+/// one repeated next to itself.
+fn normalized(words: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut words: Vec<String> = words.into_iter().map(|w| normalize(w.trim())).collect();
+    words.retain(|w| !w.is_empty());
+    words.dedup();
+    words
 }
 
 /// Every word of the groups once, with its group: a word in two groups
@@ -308,6 +401,38 @@ io = ["输入输出"]
             assert_eq!(glossary.mentions("tcp").len(), 1);
             assert!(glossary.mentions("udp").is_empty());
         }
+    }
+
+    const HINTED: &str = r#"
+[network]
+udp = ["用户数据报协议"]
+cdn = ["内容分发网络"]
+"packet loss" = ["丢包"]
+
+[hints]
+"丢包" = ["UDP", "重传"]
+"就近访问" = ["cdn"]
+"就近" = ["cdn"]
+"#;
+
+    #[test]
+    fn a_hint_suggests_whole_groups_one_way() {
+        let glossary = Glossary::parse(HINTED).unwrap();
+        let group_of = |word: &str| glossary.mentions(word).first().map(|m| m.group).unwrap();
+        let loss = group_of("丢包");
+        assert_eq!(glossary.hints(loss), ["udp", "用户数据报协议", "重传"], "udp's group, then a word of none");
+        assert!(glossary.hints(group_of("udp")).is_empty(), "udp does not hint at 丢包");
+        assert_eq!(glossary.group(loss), ["packet loss", "丢包"], "hints are no synonyms");
+    }
+
+    #[test]
+    fn a_cue_of_no_group_is_found_on_its_own_and_may_overlap() {
+        let glossary = Glossary::parse(HINTED).unwrap();
+        assert!(glossary.mentions("想就近访问").is_empty(), "a cue is no glossary word");
+        let found: Vec<(usize, usize)> = glossary.cues("想就近访问").iter().map(|&(s, e, _)| (s, e)).collect();
+        assert_eq!(found, [(3, 9), (3, 15)]);
+        assert_eq!(glossary.cues("就近")[0].2, ["cdn", "内容分发网络"]);
+        assert_eq!(glossary.cue_words().count(), 2);
     }
 
     #[test]

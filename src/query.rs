@@ -18,6 +18,9 @@ const MIN_COMPLETED_LEN: usize = 6;
 /// Weight of the word an unknown compound ends in (see [`head_of_unknown`]),
 /// as of a part of a word.
 const HEAD_WEIGHT: f32 = 0.4;
+/// Weight of a term a glossary hint suggests (see
+/// [`crate::glossary::HINTS_TABLE`]), as of a part of a word.
+const HINT_WEIGHT: f32 = 0.5;
 
 /// Only this many characters of a question are read.
 pub const MAX_QUESTION_CHARS: usize = 400;
@@ -30,6 +33,10 @@ pub struct Concept {
     /// Index terms that stand for it, with a weight (1 for the word itself,
     /// less for the shorter words inside it).
     pub terms: Vec<(String, f32)>,
+    /// Terms its glossary hints suggest, weighted less: an entry that has
+    /// one is about what was described, but they do not name the concept
+    /// (not in its title precision or its count of entries).
+    pub hints: Vec<(String, f32)>,
     /// Helps ranking, says nothing about the subject (区别, difference).
     pub weak: bool,
     /// The word was a typo and has been corrected: weaker evidence.
@@ -257,6 +264,8 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     let (text, heard) = sound::correct(&text, &words, |w| segmenter.has_word(w), common, whole, sounds);
     corrected.extend(heard);
     let mut concepts = Vec::new();
+    // Where in `text` each concept was written.
+    let mut spans = Vec::new();
     let mentions = glossary.mentions(&text);
     for mention in &mentions {
         let label = text[mention.start..mention.end].to_string();
@@ -274,8 +283,10 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         terms.extend(word_terms(&label, segmenter).into_iter().filter(|(_, w)| *w < 1.0));
         terms.extend(head_of_unknown(&label, &terms, doc_freq));
         dedup_terms(&mut terms);
+        let hints = hint_terms(glossary.hints(mention.group), segmenter);
         let corrected = corrected.iter().any(|c| label.contains(c.as_str()));
-        concepts.push(Concept { weak: is_weak(&label), label, terms, corrected });
+        concepts.push(Concept { weak: is_weak(&label), label, terms, hints, corrected });
+        spans.push((mention.start, mention.end));
     }
     let mut subject = String::new();
     for (start, word) in segmenter.cut(&text) {
@@ -291,7 +302,29 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         let corrected = corrected.iter().any(|c| c == word);
         let mut terms = word_terms(word, segmenter);
         terms.extend(head_of_unknown(word, &terms, doc_freq));
-        concepts.push(Concept { label: word.to_string(), terms, weak: is_weak(word), corrected });
+        let hints = Vec::new();
+        concepts.push(Concept { label: word.to_string(), terms, hints, weak: is_weak(word), corrected });
+        spans.push((start, start + word.len()));
+    }
+    // A cue of several words hints for each of them; one that is filler
+    // alone (一边) is a concept of its own.
+    for (start, end, hinted) in glossary.cues(&text) {
+        let hints = hint_terms(hinted, segmenter);
+        let within: Vec<usize> = (0..spans.len()).filter(|&i| spans[i].0 < end && start < spans[i].1).collect();
+        if within.is_empty() {
+            let label = text[start..end].to_string();
+            let terms = word_terms(&label, segmenter);
+            concepts.push(Concept { label, terms, hints, weak: false, corrected: false });
+            spans.push((start, end));
+            continue;
+        }
+        for i in within {
+            concepts[i].hints.extend(hints.iter().cloned());
+        }
+    }
+    for concept in &mut concepts {
+        concept.hints.retain(|(hint, _)| !concept.terms.iter().any(|(term, _)| term == hint));
+        dedup_terms(&mut concept.hints);
     }
     drop_shared_parts(&mut concepts);
     // A word whose parts are all filler (要用) or all named by other concepts
@@ -299,6 +332,17 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     // only weigh against every candidate.
     concepts.retain(|c| !c.terms.is_empty());
     Analysis { concepts, pairs: char_pairs(&subject), truncated, intents: crate::text::intents(&text) }
+}
+
+/// The index terms for words a glossary hint suggests, weighted as parts.
+fn hint_terms(words: &[String], segmenter: &Segmenter) -> Vec<(String, f32)> {
+    let mut terms = Vec::new();
+    for word in words {
+        let tokens = segmenter.cut(word);
+        let share = HINT_WEIGHT / tokens.len().max(1) as f32;
+        terms.extend(tokens.into_iter().map(|(_, t)| (t.to_string(), share)));
+    }
+    terms
 }
 
 /// Words written in capitals in a question that is not all capitals (`GET`
@@ -324,6 +368,7 @@ fn drop_shared_parts(concepts: &mut [Concept]) {
     for (i, concept) in concepts.iter_mut().enumerate() {
         let named_elsewhere = |term: &String| whole.iter().enumerate().any(|(j, terms)| j != i && terms.contains(term));
         concept.terms.retain(|(term, weight)| *weight >= 1.0 || !named_elsewhere(term));
+        concept.hints.retain(|(term, _)| !named_elsewhere(term));
     }
 }
 
@@ -489,6 +534,7 @@ mod tests {
         let concept = |label: &str, terms: &[(&str, f32)]| Concept {
             label: label.into(),
             terms: terms.iter().map(|&(t, w)| (t.to_string(), w)).collect(),
+            hints: Vec::new(),
             weak: false,
             corrected: false,
         };

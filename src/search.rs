@@ -300,7 +300,9 @@ impl Engine {
         let weights = self.concept_weights(&searcher, &analysis);
         let mut out = String::new();
         for (concept, weight) in analysis.concepts.iter().zip(&weights) {
-            let terms: Vec<String> = concept.terms.iter().map(|(t, w)| format!("{t}:{w:.1}")).collect();
+            let terms = concept.terms.iter().map(|(t, w)| format!("{t}:{w:.1}"));
+            let hints = concept.hints.iter().map(|(t, w)| format!("hint {t}:{w:.2}"));
+            let terms: Vec<String> = terms.chain(hints).collect();
             let flags = format!(
                 "{}{}",
                 if concept.weak { " weak" } else { "" },
@@ -453,7 +455,8 @@ fn latin_vocabulary(searcher: &Searcher, fields: &Fields, glossary: &Glossary) -
     // Glossary words are known, and so are the words of its phrases: `three`
     // of "three-way handshake" is no typo for `tree`. Such a word is in no
     // entry by itself, so no typo is read as it.
-    let glossary_words = glossary.words().flat_map(|w| w.split(|c: char| !c.is_ascii_alphabetic()));
+    let glossary_words =
+        glossary.words().chain(glossary.cue_words()).flat_map(|w| w.split(|c: char| !c.is_ascii_alphabetic()));
     for word in glossary_words.filter(|w| w.len() >= 3) {
         words.entry(word.to_string()).or_insert(0);
     }
@@ -485,6 +488,18 @@ mod tests {
         let (_dir, engine) = engine_of(&[("qa.md", corpus), ("glossary.toml", glossary)]);
         let labels: Vec<String> = engine.analyze("thred").concepts.into_iter().map(|c| c.label).collect();
         assert_eq!(labels, ["thread"], "thread is in no entry, three in one, but 线程 in two");
+    }
+
+    #[test]
+    fn a_cue_adds_hints_to_the_words_it_spans_which_keep_their_synonyms() {
+        let corpus = "#### 线程是什么？\n\n线程是调度的单位。\n\n#### 线程池有什么用？\n\n复用线程。\n";
+        let glossary = "[x]\nthread = [\"线程\"]\n\"thread pool\" = [\"线程池\"]\n\n[hints]\n\"频繁创建线程\" = [\"thread pool\"]\n";
+        let (_dir, engine) = engine_of(&[("qa.md", corpus), ("glossary.toml", glossary)]);
+        let concepts = engine.analyze("频繁创建线程很慢").concepts;
+        let thread = concepts.iter().find(|c| c.label == "线程").expect("线程 is still a concept");
+        assert!(thread.terms.iter().any(|(t, _)| t == "thread"), "{thread:?}");
+        assert!(thread.hints.iter().any(|(t, w)| t == "线程池" && *w < 1.0), "{thread:?}");
+        assert!(engine.analyze("线程很慢").concepts.iter().all(|c| c.hints.is_empty()), "no cue, no hints");
     }
 
     #[test]

@@ -150,7 +150,7 @@ impl Engine {
         // many synonyms would make every search walk their long lists.
         for (i, concept) in analysis.concepts.iter().enumerate().filter(|(_, c)| !c.weak) {
             let mut kept = false;
-            for (term, weight) in &concept.terms {
+            for (term, weight) in concept.terms.iter().chain(&concept.hints) {
                 for &(field, boost) in fields {
                     let limit = if field == f.question { common } else { COMMON_FLOOR };
                     kept |= add(field, term, boost * weight, limit, i);
@@ -381,11 +381,13 @@ fn is_name(concept: &Concept) -> bool {
 }
 
 /// How much of a concept a candidate's field has: the weight of its best
-/// term there (1 for the word itself, less for a part of it).
+/// term there (1 for the word itself, less for a part of it or a hint).
 fn concept_match(presence: &Presence, candidate: usize, field: Field, concept: &Concept) -> f32 {
     let found: Vec<&(String, f32)> =
         concept.terms.iter().filter(|(term, _)| presence.has(field, term, candidate)).collect();
-    let best = found.iter().map(|&&(_, weight)| weight.min(1.0)).fold(0.0, f32::max);
+    let hinted = concept.hints.iter().filter(|(term, _)| presence.has(field, term, candidate));
+    let hinted = hinted.map(|&(_, weight)| weight).fold(0.0, f32::max);
+    let best = found.iter().map(|&&(_, weight)| weight.min(1.0)).fold(hinted, f32::max);
     if best >= PARTS_WEIGHT || found.len() < 2 {
         return best;
     }

@@ -130,6 +130,20 @@ fn an_english_question_with_words_the_corpus_lacks_is_about_something_else() {
     assert!(engine.ask("udp best effort").best.is_some());
 }
 
+#[test]
+fn a_described_situation_finds_the_term_its_hint_suggests() {
+    let notes = among_others("## 1. CDN 的作用？\n\n内容分发网络把图片等静态资源缓存到边缘节点。\n\n", 28);
+    let glossary = "[web]\ncdn = [\"内容分发网络\"]\n";
+    let hinted = format!("{glossary}\n[hints]\n\"就近访问\" = [\"cdn\"]\n");
+    let question = "图片怎么让外地用户就近访问";
+    let (_corpus, plain) = engine_over(&[("notes.md", &notes), ("glossary.toml", glossary)]);
+    assert!(plain.ask(question).best.is_none(), "图片 alone is too little");
+    let (_corpus, engine) = engine_over(&[("notes.md", &notes), ("glossary.toml", &hinted)]);
+    let best = engine.ask(question).best.map(|b| b.question);
+    assert_eq!(best.as_deref(), Some("CDN 的作用？"), "就近访问 suggests CDN");
+    assert!(engine.ask("就近访问").best.is_none(), "a hint alone is weak evidence");
+}
+
 /// A Markdown file of `entry` (entry 1) and `others` unrelated entries, so
 /// that the words of `entry` are rare ones.
 fn among_others(entry: &str, others: usize) -> String {
