@@ -18,8 +18,9 @@ const MIN_COMPLETED_LEN: usize = 6;
 /// Weight of the word an unknown compound ends in (see [`head_of_unknown`]),
 /// as of a part of a word.
 const HEAD_WEIGHT: f32 = 0.4;
-/// Weight of a term a glossary hint suggests (see
-/// [`crate::glossary::HINTS_TABLE`]), as of a part of a word.
+/// Weight of a term a glossary word's hint suggests (see
+/// [`crate::glossary::HINTS_TABLE`]), as of a part of a word: the word
+/// itself says more.
 const HINT_WEIGHT: f32 = 0.5;
 
 /// Only this many characters of a question are read.
@@ -264,8 +265,6 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     let (text, heard) = sound::correct(&text, &words, |w| segmenter.has_word(w), common, whole, sounds);
     corrected.extend(heard);
     let mut concepts = Vec::new();
-    // Where in `text` each concept was written.
-    let mut spans = Vec::new();
     let mentions = glossary.mentions(&text);
     for mention in &mentions {
         let label = text[mention.start..mention.end].to_string();
@@ -283,10 +282,9 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         terms.extend(word_terms(&label, segmenter).into_iter().filter(|(_, w)| *w < 1.0));
         terms.extend(head_of_unknown(&label, &terms, doc_freq));
         dedup_terms(&mut terms);
-        let hints = hint_terms(glossary.hints(mention.group), segmenter);
+        let hints = hint_terms(glossary.hints(mention.group), HINT_WEIGHT, segmenter);
         let corrected = corrected.iter().any(|c| label.contains(c.as_str()));
         concepts.push(Concept { weak: is_weak(&label), label, terms, hints, corrected });
-        spans.push((mention.start, mention.end));
     }
     let mut subject = String::new();
     for (start, word) in segmenter.cut(&text) {
@@ -304,23 +302,22 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         terms.extend(head_of_unknown(word, &terms, doc_freq));
         let hints = Vec::new();
         concepts.push(Concept { label: word.to_string(), terms, hints, weak: is_weak(word), corrected });
-        spans.push((start, start + word.len()));
     }
-    // A cue of several words hints for each of them; one that is filler
-    // alone (一边) is a concept of its own.
-    for (start, end, hinted) in glossary.cues(&text) {
-        let hints = hint_terms(hinted, segmenter);
-        let within: Vec<usize> = (0..spans.len()).filter(|&i| spans[i].0 < end && start < spans[i].1).collect();
-        if within.is_empty() {
-            let label = text[start..end].to_string();
-            let terms = word_terms(&label, segmenter);
-            concepts.push(Concept { label, terms, hints, weak: false, corrected: false });
-            spans.push((start, end));
-            continue;
-        }
-        for i in within {
-            concepts[i].hints.extend(hints.iter().cloned());
-        }
+    // A cue of no group (就近访问) is a concept of its own, made of the
+    // terms it suggests; the words it is written with stay concepts too.
+    let cues = glossary.cues(&text);
+    let outermost = cues
+        .iter()
+        .filter(|&&(start, end, _)| !cues.iter().any(|&(s, e, _)| s <= start && end <= e && e - s > end - start));
+    for &(start, end, hinted) in outermost {
+        let terms = hint_terms(hinted, 1.0, segmenter);
+        concepts.push(Concept {
+            label: text[start..end].to_string(),
+            terms,
+            hints: Vec::new(),
+            weak: false,
+            corrected: false,
+        });
     }
     for concept in &mut concepts {
         concept.hints.retain(|(hint, _)| !concept.terms.iter().any(|(term, _)| term == hint));
@@ -334,12 +331,13 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     Analysis { concepts, pairs: char_pairs(&subject), truncated, intents: crate::text::intents(&text) }
 }
 
-/// The index terms for words a glossary hint suggests, weighted as parts.
-fn hint_terms(words: &[String], segmenter: &Segmenter) -> Vec<(String, f32)> {
+/// The index terms for words a glossary hint suggests, each word's
+/// `weight` shared among its tokens.
+fn hint_terms(words: &[String], weight: f32, segmenter: &Segmenter) -> Vec<(String, f32)> {
     let mut terms = Vec::new();
     for word in words {
         let tokens = segmenter.cut(word);
-        let share = HINT_WEIGHT / tokens.len().max(1) as f32;
+        let share = weight / tokens.len().max(1) as f32;
         terms.extend(tokens.into_iter().map(|(_, t)| (t.to_string(), share)));
     }
     terms
