@@ -321,7 +321,6 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
     }
     for concept in &mut concepts {
         concept.hints.retain(|(hint, _)| !concept.terms.iter().any(|(term, _)| term == hint));
-        dedup_terms(&mut concept.hints);
     }
     drop_shared_parts(&mut concepts);
     // A word whose parts are all filler (要用) or all named by other concepts
@@ -340,6 +339,7 @@ fn hint_terms(words: &[String], weight: f32, segmenter: &Segmenter) -> Vec<(Stri
         let share = weight / tokens.len().max(1) as f32;
         terms.extend(tokens.into_iter().map(|(_, t)| (t.to_string(), share)));
     }
+    dedup_terms(&mut terms);
     terms
 }
 
