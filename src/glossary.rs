@@ -219,7 +219,7 @@ fn parse(text: &str) -> Result<Parsed, String> {
         }
     }
     let mut hints = vec![Vec::new(); groups.len()];
-    let mut cues: Vec<(String, Vec<String>)> = Vec::new();
+    let mut cues: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (cue, suggested) in hint_lines {
         let Some(cue) = normalized([cue]).pop() else { continue };
         let suggested = normalized(suggested)
@@ -227,13 +227,7 @@ fn parse(text: &str) -> Result<Parsed, String> {
             .flat_map(|word| group_of.get(word.as_str()).map_or_else(|| vec![word], |&g| groups[g].clone()));
         let hinted = match group_of.get(cue.as_str()) {
             Some(&group) => &mut hints[group],
-            None => match cues.iter().position(|(c, _)| *c == cue) {
-                Some(i) => &mut cues[i].1,
-                None => {
-                    cues.push((cue.clone(), Vec::new()));
-                    &mut cues.last_mut().expect("just pushed").1
-                }
-            },
+            None => cues.entry(cue.clone()).or_default(),
         };
         for word in suggested {
             if word != cue && !hinted.contains(&word) {
@@ -244,7 +238,7 @@ fn parse(text: &str) -> Result<Parsed, String> {
     for (group, hinted) in hints.iter_mut().enumerate() {
         hinted.retain(|word| !groups[group].contains(word));
     }
-    Ok(Parsed { groups, hints, cues })
+    Ok(Parsed { groups, hints, cues: cues.into_iter().collect() })
 }
 
 /// Glossary words as compared: normalized, trimmed, without empty ones or
