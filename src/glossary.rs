@@ -65,28 +65,41 @@ impl Glossary {
         Ok(Glossary { hints, ..Self::from_groups(groups) }.with_cues(cues))
     }
 
-    /// [`Glossary::parse`], taking its matcher from `stored` (what
-    /// [`Glossary::stored_matcher`] gave for the same words) rather than
-    /// building it, which takes most of a one-shot answer's start-up. When
-    /// `stored` is anything else, the matcher is built.
+    /// [`Glossary::parse`], read from `stored` (what [`Glossary::stored`]
+    /// gave for the same text) rather than parsed and built, which would
+    /// take a third of a one-shot answer's start-up. When `stored` is
+    /// anything else, the text is parsed.
     pub fn parse_with_stored(text: &str, stored: &[u8]) -> Result<Self, String> {
-        let Parsed { groups, hints, cues } = parse(text)?;
-        let (patterns, pattern_group) = patterns_of(&groups);
-        let matcher = read_stored(stored, &patterns).or_else(|| build(&patterns));
-        let glossary = Glossary { groups, hints, matcher, pattern_group, cues: Vec::new(), cue_matcher: None };
-        Ok(glossary.with_cues(cues))
+        match read_stored(stored, text) {
+            Some(glossary) => Ok(glossary),
+            None => Self::parse(text),
+        }
     }
 
-    /// Its matcher as stored beside the glossary: a hash of the words it
-    /// finds, a hash of the matcher's bytes, then those bytes.
-    pub fn stored_matcher(&self) -> Option<Vec<u8>> {
-        let bytes = self.matcher.as_ref()?.serialize();
-        let (patterns, _) = patterns_of(&self.groups);
-        let mut stored = Vec::with_capacity(16 + bytes.len());
-        stored.extend(hash_of(&patterns).to_le_bytes());
-        stored.extend(xxh3_64(&bytes).to_le_bytes());
-        stored.extend(bytes);
-        Some(stored)
+    /// The glossary as stored beside the index, for
+    /// [`Glossary::parse_with_stored`]: a hash of the `text` it was parsed
+    /// from, a hash of the rest; then the lengths of its words (as JSON)
+    /// and of its matcher, and those, and its cues' matcher.
+    pub fn stored(&self, text: &str) -> Vec<u8> {
+        let words = Words {
+            groups: self.groups.clone(),
+            hints: self.hints.clone(),
+            cues: self.cues.clone(),
+            pattern_group: self.pattern_group.clone(),
+        };
+        let words = serde_json::to_vec(&words).expect("strings and numbers serialize");
+        let [matcher, cue_matcher] = [&self.matcher, &self.cue_matcher].map(|m| m.as_ref().map(|m| m.serialize()));
+        let (matcher, cue_matcher) = (matcher.unwrap_or_default(), cue_matcher.unwrap_or_default());
+        let mut rest = Vec::with_capacity(16 + words.len() + matcher.len() + cue_matcher.len());
+        for part in [&words, &matcher] {
+            rest.extend((part.len() as u64).to_le_bytes());
+        }
+        rest.extend([words, matcher, cue_matcher].concat());
+        let mut stored = Vec::with_capacity(16 + rest.len());
+        stored.extend(xxh3_64(text.as_bytes()).to_le_bytes());
+        stored.extend(xxh3_64(&rest).to_le_bytes());
+        stored.extend(rest);
+        stored
     }
 
     pub fn from_groups(groups: Vec<Vec<String>>) -> Self {
@@ -275,19 +288,32 @@ fn build(patterns: &[&str]) -> Option<CharwiseDoubleArrayAhoCorasick<u32>> {
         })
 }
 
-/// The matcher in `stored`, if it is a whole one for `patterns`.
-fn read_stored(stored: &[u8], patterns: &[&str]) -> Option<CharwiseDoubleArrayAhoCorasick<u32>> {
-    let (words_hash, rest) = stored.split_first_chunk::<8>()?;
-    let (bytes_hash, bytes) = rest.split_first_chunk::<8>()?;
-    if u64::from_le_bytes(*words_hash) != hash_of(patterns) || u64::from_le_bytes(*bytes_hash) != xxh3_64(bytes) {
-        return None;
-    }
-    let (matcher, rest) = CharwiseDoubleArrayAhoCorasick::deserialize(bytes).ok()?;
-    rest.is_empty().then_some(matcher)
+/// What [`Glossary::stored`] keeps of a glossary besides its matchers.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Words {
+    groups: Vec<Vec<String>>,
+    hints: Vec<Vec<String>>,
+    cues: Vec<(String, Vec<String>)>,
+    pattern_group: Vec<usize>,
 }
 
-fn hash_of(patterns: &[&str]) -> u64 {
-    xxh3_64(patterns.join("\n").as_bytes())
+/// The glossary in `stored`, if it is a whole one made from `text`.
+fn read_stored(stored: &[u8], text: &str) -> Option<Glossary> {
+    let (text_hash, rest) = stored.split_first_chunk::<8>()?;
+    let (rest_hash, rest) = rest.split_first_chunk::<8>()?;
+    if u64::from_le_bytes(*text_hash) != xxh3_64(text.as_bytes()) || u64::from_le_bytes(*rest_hash) != xxh3_64(rest) {
+        return None;
+    }
+    let (words_len, rest) = rest.split_first_chunk::<8>()?;
+    let (matcher_len, rest) = rest.split_first_chunk::<8>()?;
+    let (words, rest) = rest.split_at_checked(usize::try_from(u64::from_le_bytes(*words_len)).ok()?)?;
+    let (matcher, cue_matcher) = rest.split_at_checked(usize::try_from(u64::from_le_bytes(*matcher_len)).ok()?)?;
+    let Words { groups, hints, cues, pattern_group } = serde_json::from_slice(words).ok()?;
+    let [matcher, cue_matcher] = [matcher, cue_matcher].map(|bytes| {
+        let (matcher, rest) = CharwiseDoubleArrayAhoCorasick::deserialize(bytes).ok()?;
+        rest.is_empty().then_some(matcher)
+    });
+    Some(Glossary { groups, hints, cues, cue_matcher, matcher, pattern_group })
 }
 
 /// The length of a plural ending (`s`, `es`) after a Latin word ending at
@@ -375,21 +401,27 @@ io = ["输入输出"]
     }
 
     #[test]
-    fn a_stored_matcher_finds_what_a_built_one_does() {
-        let built = Glossary::parse(SAMPLE).unwrap();
-        let stored = built.stored_matcher().unwrap();
-        let read = Glossary::parse_with_stored(SAMPLE, &stored).unwrap();
-        let question = normalize("tcp的负载均衡和io");
-        assert_eq!(read.mentions(&question), built.mentions(&question));
-        assert_eq!(read.mentions(&question).len(), 3);
+    fn a_stored_glossary_finds_what_a_parsed_one_does() {
+        let text = format!("{SAMPLE}{HINTED}").replace("[network]\nudp", "[network2]\nudp");
+        let parsed = Glossary::parse(&text).unwrap();
+        let read = read_stored(&parsed.stored(&text), &text).expect("stored from the same text");
+        let question = normalize("tcp的负载均衡和io，丢包了想就近访问");
+        assert_eq!(read.mentions(&question), parsed.mentions(&question));
+        assert_eq!(read.mentions(&question).len(), 4);
+        assert_eq!(read.cues(&question), parsed.cues(&question));
+        assert_eq!(read.cues(&question).len(), 2, "就近 and 就近访问");
+        let loss = read.mentions("丢包")[0].group;
+        assert_eq!(read.hints(loss), parsed.hints(loss));
     }
 
     #[test]
-    fn a_stored_matcher_of_other_words_or_damaged_is_not_used() {
-        let other = Glossary::parse("[x]\nudp = [\"用户数据报协议\"]\n").unwrap().stored_matcher().unwrap();
-        let mut damaged = Glossary::parse(SAMPLE).unwrap().stored_matcher().unwrap();
+    fn a_stored_glossary_of_another_text_or_damaged_is_not_used() {
+        let other_text = "[x]\nudp = [\"用户数据报协议\"]\n";
+        let other = Glossary::parse(other_text).unwrap().stored(other_text);
+        let mut damaged = Glossary::parse(SAMPLE).unwrap().stored(SAMPLE);
         let last = damaged.len() - 1;
         damaged[last] ^= 1;
+        assert!(read_stored(&damaged, SAMPLE).is_none());
         for stored in [other, damaged, b"junk".to_vec(), Vec::new()] {
             let glossary = Glossary::parse_with_stored(SAMPLE, &stored).unwrap();
             assert_eq!(glossary.mentions("tcp").len(), 1);

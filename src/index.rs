@@ -28,13 +28,14 @@ use crate::{Error, related};
 
 /// Bumped whenever the schema or the way text is indexed changes, so that an
 /// index built by an older qabot is rebuilt.
-pub const SCHEMA_VERSION: u32 = 21;
+pub const SCHEMA_VERSION: u32 = 22;
 
 pub(crate) const META_FILE: &str = "qabot.json";
 pub(crate) const DICT_FILE: &str = "words.txt";
 pub(crate) const GLOSSARY_COPY: &str = "glossary.toml";
-/// The glossary's word matcher, built: a one-shot answer need not build it.
-pub(crate) const GLOSSARY_MATCHER: &str = "glossary.daac";
+/// The glossary parsed, with its matchers built: a one-shot answer need
+/// not parse or build them (see [`crate::glossary::Glossary::stored`]).
+pub(crate) const GLOSSARY_STORED: &str = "glossary.bin";
 
 /// The tokenizer of every indexed text field: a build gives each field its
 /// words already found, one space between two (see [`entry_document`]).
@@ -299,9 +300,7 @@ fn write_index(
     let meta = Meta::of(corpus, corpus_label);
     write_file(&dir.join(DICT_FILE), dictionary.as_bytes())?;
     write_file(&dir.join(GLOSSARY_COPY), corpus.glossary_text.as_bytes())?;
-    if let Some(matcher) = corpus.glossary.stored_matcher() {
-        write_file(&dir.join(GLOSSARY_MATCHER), &matcher)?;
-    }
+    write_file(&dir.join(GLOSSARY_STORED), &corpus.glossary.stored(&corpus.glossary_text))?;
     let meta = serde_json::to_vec_pretty(&meta).map_err(|e| Error::Internal(e.to_string()))?;
     write_file(&dir.join(META_FILE), &meta)
 }

@@ -11,7 +11,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::glossary::Glossary;
-use crate::index::{self, DICT_FILE, Fields, GLOSSARY_COPY, GLOSSARY_MATCHER, Meta};
+use crate::index::{self, DICT_FILE, Fields, GLOSSARY_COPY, GLOSSARY_STORED, Meta};
 use crate::memo::Memo;
 use crate::query::{Analysis, LazyVocabulary, Lexicon, Vocabulary, analyze, is_greeting};
 use crate::segment::Segmenter;
@@ -118,8 +118,8 @@ impl Engine {
         let segmenter = Segmenter::from_dictionary(dict.as_slice()).map_err(|e| corrupt(&e))?;
         let sounds = SoundIndex::from_dictionary(String::from_utf8_lossy(&dict).into_owned());
         let glossary_text = std::fs::read_to_string(dir.join(GLOSSARY_COPY)).unwrap_or_default();
-        let stored_matcher = std::fs::read(dir.join(GLOSSARY_MATCHER)).unwrap_or_default();
-        let glossary = Glossary::parse_with_stored(&glossary_text, &stored_matcher).map_err(|e| corrupt(&e))?;
+        let stored = std::fs::read(dir.join(GLOSSARY_STORED)).unwrap_or_default();
+        let glossary = Glossary::parse_with_stored(&glossary_text, &stored).map_err(|e| corrupt(&e))?;
         let index = Index::open_in_dir(dir).map_err(|e| corrupt(&e))?;
         let (_, fields) = index::schema();
         index::register_tokenizers(&index);
