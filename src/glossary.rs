@@ -6,8 +6,8 @@
 //! tables (for people only) whose lines are `term = ["same", "meaning"]`.
 //! One table is read differently, [`HINTS_TABLE`]: its lines point one way,
 //! from a word people use when describing a situation to the terms of the
-//! field it suggests (就近访问 → CDN), which a question then also searches
-//! for, more weakly.
+//! field it suggests (就近访问 → CDN), which a question then also asks
+//! about.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -94,7 +94,9 @@ impl Glossary {
         for part in [&words, &matcher] {
             rest.extend((part.len() as u64).to_le_bytes());
         }
-        rest.extend([words, matcher, cue_matcher].concat());
+        for part in [words, matcher, cue_matcher] {
+            rest.extend(part);
+        }
         let mut stored = Vec::with_capacity(16 + rest.len());
         stored.extend(xxh3_64(text.as_bytes()).to_le_bytes());
         stored.extend(xxh3_64(&rest).to_le_bytes());
