@@ -34,9 +34,10 @@ pub struct Concept {
     /// Index terms that stand for it, with a weight (1 for the word itself,
     /// less for the shorter words inside it).
     pub terms: Vec<(String, f32)>,
-    /// Terms its glossary hints suggest, weighted less: an entry that has
-    /// one is about what was described, but they do not name the concept
-    /// (not in its title precision or its count of entries).
+    /// Terms the hints of its glossary word suggest (丢包 → UDP), weighted
+    /// less: an entry that has one is about what was described, but they do
+    /// not name the concept (not in its title precision or its count of
+    /// entries). A cue of no glossary line is a concept of its own instead.
     pub hints: Vec<(String, f32)>,
     /// Helps ranking, says nothing about the subject (区别, difference).
     pub weak: bool,
@@ -300,8 +301,7 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         let corrected = corrected.iter().any(|c| c == word);
         let mut terms = word_terms(word, segmenter);
         terms.extend(head_of_unknown(word, &terms, doc_freq));
-        let hints = Vec::new();
-        concepts.push(Concept { label: word.to_string(), terms, hints, weak: is_weak(word), corrected });
+        concepts.push(Concept { label: word.to_string(), terms, hints: Vec::new(), weak: is_weak(word), corrected });
     }
     // A cue of no group (就近访问) is a concept of its own, made of the
     // terms it suggests; the words it is written with stay concepts too.
