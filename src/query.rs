@@ -21,7 +21,7 @@ const HEAD_WEIGHT: f32 = 0.4;
 /// Weight of a term a glossary word's hint suggests (see
 /// [`crate::glossary::HINTS_TABLE`]), as of a part of a word: the word
 /// itself says more.
-const HINT_WEIGHT: f32 = 0.5;
+pub const HINT_WEIGHT: f32 = 0.5;
 
 /// Only this many characters of a question are read.
 pub const MAX_QUESTION_CHARS: usize = 400;

@@ -84,16 +84,31 @@ struct Scored {
 }
 
 impl Scored {
+    fn has_evidence(&self) -> bool {
+        self.evidence || self.sound >= MIN_SOUND
+    }
+
     /// Whether the evidence is strong enough to answer with this candidate,
     /// the first, when the second scored `runner_up`.
     fn is_answer(&self, runner_up: f32) -> bool {
-        (self.evidence || self.sound >= MIN_SOUND)
+        self.has_evidence()
             && (self.coverage >= MIN_COVERAGE
                 || (self.sound >= MIN_SOUND && self.coverage >= MIN_COVERAGE_WITH_SOUND)
                 || (self.coverage >= MIN_COVERAGE_CLEAR_WINNER && self.score >= CLEAR_WIN * runner_up)
                 || (self.coverage >= MIN_COVERAGE_RARE_EVIDENCE && self.rare_evidence >= MIN_RARE_EVIDENCE)
                 || (self.precision >= WHOLE_TITLE && self.coverage >= MIN_COVERAGE_TITLE_ASKED))
     }
+}
+
+/// The answer among the ranked candidates, if any is strong enough. One with
+/// no evidence cannot be, however well it scored: the first that has some is
+/// weighed against the best of the others (so it is no clear winner when one
+/// above it was passed over).
+fn confident(ranked: &[Scored]) -> Option<&Scored> {
+    let first = ranked.iter().position(Scored::has_evidence)?;
+    let others = ranked.iter().enumerate().filter(|&(i, _)| i != first);
+    let runner_up = others.map(|(_, s)| s.score).fold(0.0, f32::max);
+    Some(&ranked[first]).filter(|s| s.is_answer(runner_up))
 }
 
 /// An entry's stored fields, decoded.
@@ -229,9 +244,7 @@ impl Engine {
         }
         let searcher = self.searcher.clone();
         let ranked = self.rank(&searcher, &analysis);
-        let runner_up = ranked.get(1).map_or(0.0, |s| s.score);
-        let confident = ranked.first().filter(|s| s.is_answer(runner_up));
-        match confident {
+        match confident(&ranked) {
             Some(best) => {
                 let best = self.hit(&searcher, best.address, best.score);
                 let related = best.as_ref().map(|b| self.related_of(&searcher, &b.id)).unwrap_or_default();
@@ -518,17 +531,33 @@ mod tests {
         assert_eq!(best.as_deref(), Some("为什么要用 Redis？"));
     }
 
+    fn candidate(score: f32, coverage: f32, evidence: bool, precision: f32) -> Scored {
+        Scored { address: DocAddress::new(0, 0), score, coverage, sound: 0.0, evidence, rare_evidence: 0.5, precision }
+    }
+
+    #[test]
+    fn a_glossary_word_the_corpus_lacks_weighs_as_much_as_its_hints() {
+        let corpus = "#### 什么是ARP协议？\n\nARP 把 IP 地址解析为链路层地址。\n\n#### 什么是局域网？\n\n一栋楼里的网络。\n\n\
+                      #### 什么是路由器？\n\n按 IP 转发。\n";
+        let glossary = "[x]\n\"mac address\" = [\"网卡地址\"]\n\n[hints]\n\"网卡地址\" = [\"arp\"]\n";
+        let (_dir, engine) = engine_of(&[("qa.md", corpus), ("glossary.toml", glossary)]);
+        let weight = |question: &str| engine.concept_weights(&engine.searcher, &engine.analyze(question))[0];
+        assert_eq!(weight("网卡地址"), weight("arp"), "both point at the one entry with ARP");
+        assert!(weight("网卡地址") > weight("硬盘地址"), "a word of no glossary line is only unknown");
+    }
+
+    #[test]
+    fn a_candidate_without_evidence_is_passed_over_for_the_next() {
+        let ranked = [candidate(10.0, 0.8, false, 0.0), candidate(9.0, 0.7, true, 0.0)];
+        assert_eq!(confident(&ranked).map(|s| s.score), Some(9.0));
+        let clear_winner_only = [candidate(10.0, 0.8, false, 0.0), candidate(9.0, 0.4, true, 0.0)];
+        assert!(confident(&clear_winner_only).is_none(), "it is not clear of the one above it");
+        assert!(confident(&[candidate(10.0, 0.8, false, 0.0)]).is_none());
+    }
+
     #[test]
     fn a_title_asked_in_full_needs_less_coverage() {
-        let candidate = |coverage: f32, precision: f32| Scored {
-            address: DocAddress::new(0, 0),
-            score: 10.0,
-            coverage,
-            sound: 0.0,
-            evidence: true,
-            rare_evidence: 0.5,
-            precision,
-        };
+        let candidate = |coverage: f32, precision: f32| candidate(10.0, coverage, true, precision);
         // Not a clear winner: the runner-up scored 9.
         assert!(candidate(0.55, 1.0).is_answer(9.0));
         assert!(!candidate(0.55, 0.6).is_answer(9.0), "the title names more than was asked");

@@ -12,7 +12,7 @@ use tantivy::{DocAddress, DocSet, Searcher, Term};
 
 use super::{Engine, Scored, WHOLE_TITLE};
 use crate::index::Fields;
-use crate::query::{Analysis, Concept};
+use crate::query::{Analysis, Concept, HINT_WEIGHT};
 use crate::title::Title;
 
 /// Candidates tantivy fetches before they are scored in full.
@@ -200,8 +200,10 @@ impl Engine {
                     // 2024). A Chinese question's English word is jargon.
                     (false, false) if english && is_plain_english(&concept.label) => rare_weight(n, 0),
                     // A word the corpus lacks: the question may be about
-                    // something else, or only phrased in other words.
-                    (false, false) => UNKNOWN_WORD_WEIGHT,
+                    // something else, or only phrased in other words. A
+                    // glossary word whose hints the corpus has is jargon
+                    // for what those entries are about (网卡地址 → ARP).
+                    (false, false) => UNKNOWN_WORD_WEIGHT.max(self.hinted_weight(searcher, concept)),
                     (false, true) => 0.3,
                 }
             })
@@ -220,6 +222,18 @@ impl Engine {
         }
         let share = self.segmenter.everyday_count(&concept.label) as f64 / EVERYDAY_WORDS;
         (n as f64 * EVERYDAY_WORDS_PER_ENTRY * share) as u64
+    }
+
+    /// How much a concept weighs by the entries its hints are found in (0
+    /// when none has them).
+    fn hinted_weight(&self, searcher: &Searcher, concept: &Concept) -> f32 {
+        let df = (concept.hints.iter())
+            .filter(|(_, w)| *w >= HINT_WEIGHT)
+            .flat_map(|(t, _)| [self.fields.question, self.fields.answer].map(|f| (f, t)))
+            .map(|(f, t)| searcher.doc_freq(&Term::from_field_text(f, t)).unwrap_or(0))
+            .max()
+            .unwrap_or(0);
+        if df == 0 { 0.0 } else { rare_weight(searcher.num_docs(), df) }
     }
 
     /// In how many entries a concept's main terms are found, at most.
