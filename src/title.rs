@@ -43,6 +43,18 @@ fn bracketed(text: &str) -> Vec<(usize, usize)> {
     ranges
 }
 
+/// Characters that join two words into one phrase (the glossary's 局域网和广域网).
+const JOINERS: [char; 5] = ['和', '与', '跟', '及', '或'];
+
+/// The word, and the words a joiner inside it joins, when every one of them
+/// is a word of two characters or more: a title asking about
+/// 局域网和广域网 has 广域网 whole.
+fn with_joined(word: &str) -> Vec<&str> {
+    let parts: Vec<&str> = word.split(JOINERS).collect();
+    let joined = parts.len() > 1 && parts.iter().all(|p| p.chars().count() > 1);
+    std::iter::once(word).chain(parts.into_iter().filter(|_| joined)).collect()
+}
+
 impl Title {
     pub fn new(title: &str, segmenter: &Segmenter) -> Self {
         let text = normalize(title);
@@ -60,7 +72,7 @@ impl Title {
             subject[start..end].iter_mut().for_each(|c| *c = false);
         }
         let intents = crate::text::intents(&text);
-        let words = cut.into_iter().map(|(_, word)| word.to_string()).collect();
+        let words = cut.into_iter().flat_map(|(_, word)| with_joined(word)).map(str::to_string).collect();
         Title { text, sounds, subject, intents, words }
     }
 
@@ -173,6 +185,18 @@ mod tests {
         let segmenter = Segmenter::from_dictionary(compact_dictionary([title], &[]).as_bytes()).unwrap();
         let precision = Title::new(title, &segmenter).precision(&asking_about(&["redis"]));
         assert_eq!(precision, 1.0, "要用 is 要 + 用, as in a question");
+    }
+
+    #[test]
+    fn the_words_of_a_joined_phrase_are_the_titles_whole() {
+        let title = "什么是局域网和广域网？";
+        let glossary = ["局域网和广域网".to_string()];
+        let segmenter = Segmenter::from_dictionary(compact_dictionary([title], &glossary).as_bytes()).unwrap();
+        assert!(segmenter.cut(&normalize(title)).iter().any(|&(_, w)| w == "局域网和广域网"), "a glossary word");
+        let title = Title::new(title, &segmenter);
+        assert!(title.has_word("广域网") && title.has_word("局域网"));
+        assert!(!title.has_word("域网"));
+        assert_eq!(with_joined("共和国"), ["共和国"], "a joiner between single characters joins nothing");
     }
 
     #[test]
