@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use pinyin::ToPinyinMulti;
 
-use crate::text::is_han;
+use crate::text::{is_filler, is_han};
 
 /// Words up to this many characters are filed by sound.
 const MAX_WORD_CHARS: usize = 4;
@@ -156,8 +156,11 @@ pub fn correct(
                 window.iter().zip(word.chars()).all(|(&(byte, typed), meant)| typed == meant || is_unknown(byte));
             let all_changed = window.iter().zip(word.chars()).all(|(&(_, typed), meant)| typed != meant);
             // Every character changed: only a common word, read as it is
-            // usually read, will do (去哪 is not 区内, though 内 can be read na).
-            let plausible = !all_changed || (common(word) && keys(word, false) == keys(stretch, false));
+            // usually read, will do (去哪 is not 区内, though 内 can be read na),
+            // and not from a filler character, which was meant as typed
+            // (同步器是 is not 同步其实).
+            let filler = window.iter().any(|&(_, c)| is_filler(c.encode_utf8(&mut [0; 4])));
+            let plausible = !all_changed || (common(word) && !filler && keys(word, false) == keys(stretch, false));
             if only_unknown_changed && word.chars().count() == len && plausible && whole(word) {
                 out.push_str(word);
                 corrected.push(word.to_string());
@@ -191,6 +194,15 @@ mod tests {
             |ranges: &[(usize, usize)]| correct("要抢", &unknown(ranges), |_| false, |_| true, |_| true, &sounds).0;
         assert_eq!(correct(&[(0, 3), (3, 6)]), "要抢");
         assert_eq!(correct(&[(0, 6)]), "要强", "one unknown word of two characters may be a typo");
+    }
+
+    #[test]
+    fn a_filler_character_is_not_a_typo_of_a_word_that_changes_it_all() {
+        let sounds = SoundIndex::from_dictionary("其实 9\n".into());
+        let all = unknown(&[(0, "器是".len())]);
+        assert_eq!(correct("器是", &all, |_| false, |_| true, |_| true, &sounds).0, "器是", "是 was meant");
+        let all = unknown(&[(0, "器时".len())]);
+        assert_eq!(correct("器时", &all, |_| false, |_| true, |_| true, &sounds).0, "其实");
     }
 
     #[test]
