@@ -39,6 +39,9 @@ pub struct Concept {
     /// not name the concept (not in its title precision or its count of
     /// entries). A cue of no glossary line is a concept of its own instead.
     pub hints: Vec<(String, f32)>,
+    /// Its glossary words that are several index terms (b+tree is b and
+    /// tree): a text with all of one's terms most likely has the word.
+    pub phrases: Vec<Vec<String>>,
     /// Helps ranking, says nothing about the subject (区别, difference).
     pub weak: bool,
     /// The word was a typo and has been corrected: weaker evidence.
@@ -272,10 +275,13 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         if filler(&label) {
             continue;
         }
-        let mut terms = Vec::new();
+        let (mut terms, mut phrases) = (Vec::new(), Vec::new());
         for word in glossary.group(mention.group) {
             let tokens = segmenter.cut(word);
             let share = 1.0 / tokens.len().max(1) as f32;
+            if tokens.len() > 1 {
+                phrases.push(tokens.iter().map(|(_, t)| t.to_string()).collect());
+            }
             terms.extend(tokens.into_iter().map(|(_, t)| (t.to_string(), share)));
         }
         // The parts of what the user wrote, in case no word of the group is
@@ -285,7 +291,7 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         dedup_terms(&mut terms);
         let hints = hint_terms(glossary.hints(mention.group), HINT_WEIGHT, segmenter);
         let corrected = corrected.iter().any(|c| label.contains(c.as_str()));
-        concepts.push(Concept { weak: is_weak(&label), label, terms, hints, corrected });
+        concepts.push(Concept { weak: is_weak(&label), label, terms, phrases, hints, corrected });
     }
     let mut subject = String::new();
     for (start, word) in segmenter.cut(&text) {
@@ -301,7 +307,8 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         let corrected = corrected.iter().any(|c| c == word);
         let mut terms = word_terms(word, segmenter);
         terms.extend(head_of_unknown(word, &terms, doc_freq));
-        concepts.push(Concept { label: word.to_string(), terms, hints: Vec::new(), weak: is_weak(word), corrected });
+        let (label, hints, phrases) = (word.to_string(), Vec::new(), Vec::new());
+        concepts.push(Concept { label, terms, phrases, hints, weak: is_weak(word), corrected });
     }
     // A cue of no group (就近访问) is a concept of its own, made of the
     // terms it suggests; the words it is written with stay concepts too.
@@ -314,6 +321,7 @@ pub fn analyze(question: &str, lexicon: &Lexicon) -> Analysis {
         concepts.push(Concept {
             label: text[start..end].to_string(),
             terms,
+            phrases: Vec::new(),
             hints: Vec::new(),
             weak: false,
             corrected: false,
@@ -532,6 +540,7 @@ mod tests {
         let concept = |label: &str, terms: &[(&str, f32)]| Concept {
             label: label.into(),
             terms: terms.iter().map(|&(t, w)| (t.to_string(), w)).collect(),
+            phrases: Vec::new(),
             hints: Vec::new(),
             weak: false,
             corrected: false,

@@ -140,6 +140,7 @@ mod tests {
         let concept = |word: &&str| crate::query::Concept {
             label: word.to_string(),
             terms: vec![(word.to_string(), 1.0)],
+            phrases: Vec::new(),
             hints: Vec::new(),
             weak: false,
             corrected: false,

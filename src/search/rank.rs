@@ -401,7 +401,9 @@ fn concept_match(presence: &Presence, candidate: usize, field: Field, concept: &
         concept.terms.iter().filter(|(term, _)| presence.has(field, term, candidate)).collect();
     let hinted = concept.hints.iter().filter(|(term, _)| presence.has(field, term, candidate));
     let hinted = hinted.map(|&(_, weight)| weight).fold(0.0, f32::max);
-    let best = found.iter().map(|&&(_, weight)| weight.min(1.0)).fold(hinted, f32::max);
+    let phrased = concept.phrases.iter().any(|p| p.iter().all(|term| presence.has(field, term, candidate)));
+    let phrased = if phrased { PARTS_WEIGHT } else { 0.0 };
+    let best = found.iter().map(|&&(_, weight)| weight.min(1.0)).fold(hinted.max(phrased), f32::max);
     if best >= PARTS_WEIGHT || found.len() < 2 {
         return best;
     }
@@ -614,6 +616,22 @@ mod tests {
         let best = |question: &str| engine.ask(question).best.map(|hit| hit.question);
         assert_eq!(best("手机没信号"), None, "手机 is only inside 手机号");
         assert_eq!(best("手机号怎么存").as_deref(), Some("手机号存储用 INT 还是 VARCHAR？"));
+    }
+
+    #[test]
+    fn a_glossary_word_of_several_terms_is_found_as_all_of_them() {
+        let corpus = "#### 索引用什么结构？\n\n用 B+Tree。\n\n#### 索引有什么缺点？\n\n占空间，像一棵 tree。\n";
+        let glossary = "[x]\n\"b+ tree\" = [\"b+树\", \"b+tree\"]\n";
+        let (_dir, engine) = engine_of(&[("qa.md", corpus), ("glossary.toml", glossary)]);
+        let analysis = engine.analyze("b+树");
+        let ranked = engine.rank(&engine.searcher, &analysis);
+        let coverage = |title: &str| {
+            let scored = ranked.iter().find(|s| engine.title_of(s.address) == title);
+            scored.map_or(0.0, |s| s.coverage)
+        };
+        let about = |a: f32, b: f32| (a - b).abs() < 1e-6;
+        assert!(about(coverage("索引用什么结构？"), 0.8 * PARTS_WEIGHT), "b and tree, in the answer");
+        assert!(about(coverage("索引有什么缺点？"), 0.8 * 0.5), "only tree");
     }
 
     #[test]
