@@ -224,8 +224,10 @@ impl Engine {
         (n as f64 * EVERYDAY_WORDS_PER_ENTRY * share) as u64
     }
 
-    /// How much a concept weighs by the entries its hints are found in (0
-    /// when none has them).
+    /// How much a concept weighs by the entries its hints are found in, as
+    /// much less than a word of theirs as a hint is (0 when none has them):
+    /// at full weight, 内存不够 in 手机内存不够怎么清理照片 answered with the
+    /// one entry on virtual memory.
     fn hinted_weight(&self, searcher: &Searcher, concept: &Concept) -> f32 {
         let df = (concept.hints.iter())
             .filter(|(_, w)| *w >= HINT_WEIGHT)
@@ -233,7 +235,7 @@ impl Engine {
             .map(|(f, t)| searcher.doc_freq(&Term::from_field_text(f, t)).unwrap_or(0))
             .max()
             .unwrap_or(0);
-        if df == 0 { 0.0 } else { rare_weight(searcher.num_docs(), df) }
+        if df == 0 { 0.0 } else { HINT_WEIGHT * rare_weight(searcher.num_docs(), df) }
     }
 
     /// In how many entries a concept's main terms are found, at most.
