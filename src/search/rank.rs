@@ -229,21 +229,19 @@ impl Engine {
     /// at full weight, 内存不够 in 手机内存不够怎么清理照片 answered with the
     /// one entry on virtual memory.
     fn hinted_weight(&self, searcher: &Searcher, concept: &Concept) -> f32 {
-        let df = (concept.hints.iter())
-            .filter(|(_, w)| *w >= HINT_WEIGHT)
-            .flat_map(|(t, _)| [self.fields.question, self.fields.answer].map(|f| (f, t)))
-            .map(|(f, t)| searcher.doc_freq(&Term::from_field_text(f, t)).unwrap_or(0))
-            .max()
-            .unwrap_or(0);
+        let df = self.most_entries(searcher, concept.hints.iter().filter(|(_, w)| *w >= HINT_WEIGHT));
         if df == 0 { 0.0 } else { HINT_WEIGHT * rare_weight(searcher.num_docs(), df) }
     }
 
     /// In how many entries a concept's main terms are found, at most.
     pub(super) fn concept_df(&self, searcher: &Searcher, concept: &Concept) -> u64 {
-        concept
-            .terms
-            .iter()
-            .filter(|(_, w)| *w > 0.5)
+        self.most_entries(searcher, concept.terms.iter().filter(|(_, w)| *w > 0.5))
+    }
+
+    /// In how many entries (by question or answer) the commonest of these
+    /// terms is found.
+    fn most_entries<'t>(&self, searcher: &Searcher, terms: impl Iterator<Item = &'t (String, f32)>) -> u64 {
+        terms
             .flat_map(|(t, _)| [self.fields.question, self.fields.answer].map(|f| (f, t)))
             .map(|(f, t)| searcher.doc_freq(&Term::from_field_text(f, t)).unwrap_or(0))
             .max()
