@@ -84,12 +84,14 @@ struct Scored {
 }
 
 impl Scored {
+    /// Whether anything beyond an incidental word ties it to the question:
+    /// evidence, or a title that sounds like it.
     fn has_evidence(&self) -> bool {
         self.evidence || self.sound >= MIN_SOUND
     }
 
-    /// Whether the evidence is strong enough to answer with this candidate,
-    /// the first, when the second scored `runner_up`.
+    /// Whether the evidence is strong enough to answer with this candidate
+    /// when the best of the others scored `runner_up` (see [`confident`]).
     fn is_answer(&self, runner_up: f32) -> bool {
         self.has_evidence()
             && (self.coverage >= MIN_COVERAGE
